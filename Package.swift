@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ShardTrain",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ShardTrain", targets: ["ShardTrain"]),
+        .executable(name: "shardtrain", targets: ["shardtrain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "ShardTrain",
+            dependencies: [
+                "CBLAS",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "shardtrain",
+            dependencies: [
+                "ShardTrain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "QuickStart",
+            dependencies: ["ShardTrain"],
+            path: "Examples/QuickStart"
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["ShardTrain"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "ShardTrainTests",
+            dependencies: ["ShardTrain", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ShardTrain", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,62 @@
+/// A table of samples: a feature matrix, one label per row and optional sample weights.
+///
+/// Labels are stored as read: ±1 or 0/1 for binary data, class ids for multiclass data, real
+/// values for regression. A model maps them to its own encoding when it is fitted.
+public struct Dataset: Sendable {
+    /// The features, dense or sparse, one row per sample.
+    public var features: FeatureMatrix
+    /// One label per row.
+    public var labels: [Double]
+    /// One weight per row (`sᵢ` in the objective), or `nil` for all ones.
+    public var sampleWeights: [Double]?
+    /// Where the data came from (a file path or a description), for messages and model files.
+    public var source: String
+
+    /// Creates a dataset.
+    /// - Precondition: one label (and one weight, if given) per row.
+    public init(features: FeatureMatrix, labels: [Double], sampleWeights: [Double]? = nil, source: String = "memory") {
+        precondition(labels.count == features.rows, "one label per row is required")
+        precondition(sampleWeights == nil || sampleWeights?.count == features.rows, "one weight per row is required")
+        self.features = features
+        self.labels = labels
+        self.sampleWeights = sampleWeights
+        self.source = source
+    }
+
+    /// Number of rows (samples).
+    public var rowCount: Int { features.rows }
+    /// Number of features.
+    public var featureCount: Int { features.columns }
+
+    /// Σ sᵢ over all rows (the row count when there are no sample weights).
+    public var totalWeight: Double {
+        sampleWeights.map { $0.reduce(0, +) } ?? Double(rowCount)
+    }
+
+    /// A copy of the rows at `indices`, in the order given.
+    public func rows(at indices: [Int]) -> Dataset {
+        Dataset(features: features.rows(at: indices),
+                labels: indices.map { labels[$0] },
+                sampleWeights: sampleWeights.map { w in indices.map { w[$0] } },
+                source: source)
+    }
+
+    /// The same rows in a seeded random order.
+    public func shuffled(seed: UInt64) -> Dataset {
+        var generator = SeededGenerator(seed: seed)
+        return rows(at: Array(0 ..< rowCount).shuffled(using: &generator))
+    }
+
+    /// Splits the rows at random into a training and a test part.
+    /// - Parameters:
+    ///   - testFraction: the share of rows that go to the test part, in `(0, 1)`.
+    ///   - seed: the seed of the random order; the same seed gives the same split.
+    public func split(testFraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset) {
+        var generator = SeededGenerator(seed: seed)
+        let order = Array(0 ..< rowCount).shuffled(using: &generator)
+        let testCount = Int((Double(rowCount) * testFraction).rounded())
+        let test = Array(order.prefix(testCount)).sorted()
+        let train = Array(order.dropFirst(testCount)).sorted()
+        return (rows(at: train), rows(at: test))
+    }
+}

@@ -1,0 +1,57 @@
+/// Per-feature centring and scaling, `x' = (x − mean) / scale`, fitted on training data.
+///
+/// Training on standardized features conditions the problem well; the fitted model folds the
+/// transform back into its coefficients, so users see (and files store) coefficients on the
+/// original scale: `w = w' / scale`, `b = b' − Σⱼ w'ⱼ·meanⱼ / scaleⱼ`.
+public struct Standardization: Sendable, Equatable, Codable {
+    /// Mean of each feature over the training rows (weighted by the sample weights).
+    public var means: [Double]
+    /// Standard deviation of each feature; 1 for constant features.
+    public var scales: [Double]
+
+    /// Creates a standardization from its vectors.
+    public init(means: [Double], scales: [Double]) {
+        precondition(means.count == scales.count, "one mean and one scale per feature")
+        self.means = means
+        self.scales = scales
+    }
+
+    /// Fits means and scales on a dense matrix, weighting each row by `sampleWeights`.
+    public init(fitting matrix: DenseMatrix, sampleWeights: [Double]? = nil) {
+        let d = matrix.columns
+        var sum = [Double](repeating: 0, count: d), sumSquares = sum
+        var total = 0.0
+        matrix.values.withUnsafeBufferPointer { x in
+            for i in 0 ..< matrix.rows {
+                let s = sampleWeights?[i] ?? 1
+                total += s
+                let row = i * d
+                for j in 0 ..< d {
+                    let v = Double(x[row + j])
+                    sum[j] += s * v
+                    sumSquares[j] += s * v * v
+                }
+            }
+        }
+        let n = max(total, .leastNonzeroMagnitude)
+        means = sum.map { $0 / n }
+        scales = (0 ..< d).map { j in
+            let variance = max(sumSquares[j] / n - means[j] * means[j], 0)
+            let sd = variance.squareRoot()
+            return sd > 1e-12 * max(1, abs(means[j])) ? sd : 1
+        }
+    }
+
+    /// Applies the transform to every row of `matrix`, in place.
+    public func apply(to matrix: inout DenseMatrix) {
+        let d = matrix.columns
+        precondition(d == means.count, "standardization is for \(means.count) features, matrix has \(d)")
+        let shift = means.map(Float.init), factor = scales.map { Float(1 / $0) }
+        matrix.values.withUnsafeMutableBufferPointer { x in
+            for i in 0 ..< matrix.rows {
+                let row = i * d
+                for j in 0 ..< d { x[row + j] = (x[row + j] - shift[j]) * factor[j] }
+            }
+        }
+    }
+}
