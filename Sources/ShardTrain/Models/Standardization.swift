@@ -34,7 +34,8 @@ public struct Standardization: Sendable, Equatable, Codable {
             }
         }
         let n = max(total, .leastNonzeroMagnitude)
-        means = sum.map { $0 / n }
+        let means = sum.map { $0 / n }
+        self.means = means
         scales = (0 ..< d).map { j in
             let variance = max(sumSquares[j] / n - means[j] * means[j], 0)
             let sd = variance.squareRoot()

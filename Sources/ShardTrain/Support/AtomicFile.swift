@@ -23,8 +23,8 @@ public enum AtomicFile {
         let name = (path as NSString).lastPathComponent
         var template = Array("\(folder)/.\(name).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
-        let tempPath = String(cString: template)
+        guard fd >= 0 else { throw WriteError(path: path, reason: systemMessage()) }
+        let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var failure: String?
         let data = Array(bytes)
         data.withUnsafeBytes { raw in
@@ -33,16 +33,16 @@ public enum AtomicFile {
                 let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
+                    failure = systemMessage()
                     return
                 }
                 offset += written
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil, fchmodPath(tempPath) != 0 { failure = String(cString: strerror(errno)) }
-        if failure == nil, rename(tempPath, path) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, fsync(fd) != 0 { failure = systemMessage() }
+        if close(fd) != 0, failure == nil { failure = systemMessage() }
+        if failure == nil, fchmodPath(tempPath) != 0 { failure = systemMessage() }
+        if failure == nil, rename(tempPath, path) != 0 { failure = systemMessage() }
         if let failure {
             unlink(tempPath)
             throw WriteError(path: path, reason: failure)
@@ -52,6 +52,12 @@ public enum AtomicFile {
     /// Writes `text` as UTF-8 to `path` atomically.
     public static func write(text: String, to path: String) throws(WriteError) {
         try write(Array(text.utf8), to: path)
+    }
+
+    /// The system's message for the current `errno`.
+    static func systemMessage() -> String {
+        guard let text = strerror(errno) else { return "error \(errno)" }
+        return String(cString: UnsafePointer(text))
     }
 
     /// mkstemp creates files readable by the owner only; give them the usual 0644 (less umask).

@@ -1,0 +1,2 @@
+import ShardTrain
+print("QuickStart: under construction")
