@@ -48,3 +48,18 @@ public enum BLAS {
                     a, Int32(transposeA ? m : k), b, Int32(n), beta, c, Int32(n))
     }
 }
+
+extension BLAS {
+    /// `C ← C + AᵀA` (upper triangle) for a row-major `rows × columns` float64 matrix `A`
+    /// (`dsyrk`); `C` is `columns × columns`, row-major.
+    public static func accumulateGram(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into c: UnsafeMutablePointer<Double>) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), 1,
+                    a, Int32(columns), 1, c, Int32(columns))
+    }
+
+    /// `y ← y + Aᵀx` for a row-major `rows × columns` float64 matrix `A` (`dgemv`, transposed).
+    public static func accumulateTransposed(_ a: UnsafePointer<Double>, rows: Int, columns: Int,
+                                            _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), x, 1, 1, y, 1)
+    }
+}

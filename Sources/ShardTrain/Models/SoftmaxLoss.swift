@@ -1,0 +1,38 @@
+import Foundation
+
+/// Softmax cross-entropy for `K`-class classification with targets `y ∈ {0, …, K−1}`:
+/// `ℓ(m, y) = log Σₖ e^{mₖ} − m_y`, `∂ℓ/∂mₖ = softmax(m)ₖ − [k = y]`.
+///
+/// The log-sum-exp subtracts the largest margin first, so no margin overflows.
+public struct SoftmaxLoss: Loss {
+    /// Number of classes `K ≥ 2`.
+    public let classes: Int
+
+    public init(classes: Int) {
+        precondition(classes >= 2, "softmax needs at least two classes")
+        self.classes = classes
+    }
+
+    public var outputs: Int { classes }
+
+    public func applyDerivative(to margins: UnsafeMutableBufferPointer<Float>, targets: UnsafeBufferPointer<Double>,
+                                weights: UnsafeBufferPointer<Double>?) -> Double {
+        let k = classes
+        var sum = 0.0
+        for i in 0 ..< targets.count {
+            let s = weights?[i] ?? 1
+            let row = i * k
+            var largest = -Double.infinity
+            for c in 0 ..< k { largest = max(largest, Double(margins[row + c])) }
+            var total = 0.0
+            for c in 0 ..< k { total += exp(Double(margins[row + c]) - largest) }
+            let y = Int(targets[i])
+            sum += s * (largest + log(total) - Double(margins[row + y]))
+            for c in 0 ..< k {
+                let p = exp(Double(margins[row + c]) - largest) / total
+                margins[row + c] = Float(s * (p - (c == y ? 1 : 0)))
+            }
+        }
+        return sum
+    }
+}

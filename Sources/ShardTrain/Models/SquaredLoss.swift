@@ -1,0 +1,17 @@
+/// Squared loss for linear regression: `ℓ(m, y) = ½(m − y)²`, `∂ℓ/∂m = m − y`.
+public struct SquaredLoss: Loss {
+    public init() {}
+    public var outputs: Int { 1 }
+
+    public func applyDerivative(to margins: UnsafeMutableBufferPointer<Float>, targets: UnsafeBufferPointer<Double>,
+                                weights: UnsafeBufferPointer<Double>?) -> Double {
+        var sum = 0.0
+        for i in 0 ..< targets.count {
+            let s = weights?[i] ?? 1
+            let r = Double(margins[i]) - targets[i]
+            sum += s * 0.5 * r * r
+            margins[i] = Float(s * r)
+        }
+        return sum
+    }
+}

@@ -1,0 +1,46 @@
+/// Mini-batch stochastic gradient descent with (heavy-ball) momentum:
+/// `v ← β·v − η·ĝ`, `θ ← θ + v`.
+///
+/// See ``MiniBatchLoop`` for the batches, the gradient estimate `ĝ` and the stopping rule.
+public struct SGD: Minimizer {
+    public var batchSize: Int
+    public var learningRate: Double
+    /// `β` in `[0, 1)`; 0 is plain SGD.
+    public var momentum: Double
+    public var schedule: LearningRateSchedule
+    public var seed: UInt64
+    /// `maxIterations` counts epochs.
+    public var stopping: StoppingRule
+
+    public init(batchSize: Int = 256, learningRate: Double = 0.1, momentum: Double = 0.9,
+                schedule: LearningRateSchedule = .inverseTime(decay: 0.1), seed: UInt64 = 1,
+                stopping: StoppingRule = StoppingRule(objectiveTolerance: 1e-4, maxIterations: 50)) {
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.schedule = schedule
+        self.seed = seed
+        self.stopping = stopping
+    }
+
+    public var name: String { "sgd" }
+
+    struct Momentum: MiniBatchUpdate {
+        var beta: Double
+        var velocity: [Double]
+        mutating func apply(to x: inout [Double], gradient g: [Double], rate: Double) {
+            for j in x.indices {
+                velocity[j] = beta * velocity[j] - rate * g[j]
+                x[j] += velocity[j]
+            }
+        }
+    }
+
+    public func minimize(_ problem: some TrainingProblem, from start: [Double],
+                         observer: (IterationReport) -> Void) throws -> MinimizationResult {
+        var update = Momentum(beta: momentum, velocity: [Double](repeating: 0, count: start.count))
+        let loop = MiniBatchLoop(batchSize: batchSize, learningRate: learningRate, schedule: schedule,
+                                 seed: seed, stopping: stopping)
+        return try loop.run(problem, from: start, update: &update, observer: observer)
+    }
+}

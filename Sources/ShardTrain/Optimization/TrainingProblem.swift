@@ -1,0 +1,56 @@
+/// What an optimizer minimizes: a data term that can be evaluated over any range of rows, plus
+/// a regularization added once to the total.
+///
+/// Optimizers never see the data, the storage or where the rows live. A local problem
+/// evaluates ranges in this process; a distributed one sends each worker its share and sums the
+/// replies in rank order. Either way, the objective is
+/// `F(θ) = Σᵢ sᵢ·ℓᵢ(θ) + (λ/2)‖w‖² + μ‖w‖₁`.
+public protocol TrainingProblem: AnyObject {
+    /// Number of parameters.
+    var parameterCount: Int { get }
+    /// Number of rows; mini-batches are ranges of `0 ..< rowCount`.
+    var rowCount: Int { get }
+    /// The penalty on the weights.
+    var regularization: Regularization { get }
+    /// Evaluates the data term over the rows in `range`.
+    /// - Throws: whatever stops the evaluation (a lost worker that cannot be replaced, say).
+    func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation
+}
+
+extension TrainingProblem {
+    /// The smooth part of the objective over all rows, `Σ sᵢ·ℓᵢ + (λ/2)‖w‖²`, and its gradient.
+    public func smoothObjective(_ parameters: [Double]) throws -> (value: Double, gradient: [Double]) {
+        var evaluation = try evaluate(parameters, rows: 0 ..< rowCount)
+        let value = evaluation.lossSum + regularization.smoothValue(parameters)
+        regularization.addSmoothGradient(parameters, to: &evaluation.gradient)
+        return (value, evaluation.gradient)
+    }
+
+    /// The full objective `F(θ)` (the L1 term included).
+    public func objective(_ parameters: [Double]) throws -> Double {
+        try evaluate(parameters, rows: 0 ..< rowCount).lossSum + regularization.value(parameters)
+    }
+}
+
+/// A training problem evaluated in this process, on one thread, with the BLAS kernels.
+public final class LocalProblem: TrainingProblem {
+    /// The data term.
+    public let objective: Objective
+    public let regularization: Regularization
+    private var workspace: KernelWorkspace
+
+    /// Creates a problem from an objective and a penalty on its weights.
+    public init(objective: Objective, l2Penalty: Double, l1Penalty: Double) {
+        self.objective = objective
+        regularization = Regularization(l2Penalty: l2Penalty, l1Penalty: l1Penalty,
+                                        penalizedCount: objective.weightCount)
+        workspace = objective.makeWorkspace()
+    }
+
+    public var parameterCount: Int { objective.parameterCount }
+    public var rowCount: Int { objective.rowCount }
+
+    public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
+        objective.evaluate(parameters, rows: range, workspace: &workspace)
+    }
+}

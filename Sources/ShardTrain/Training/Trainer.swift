@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+
+/// Fits linear models: configuration in, fitted ``LinearModel`` out.
+///
+/// `fit` encodes the labels, standardizes dense features (by default), builds the objective
+/// `Σ sᵢ·ℓ + (λ/2)‖w‖² + μ‖w‖₁`, minimizes it from zero with the configured optimizer, and
+/// folds the standardization back into the coefficients. Not converging is not an error: the
+/// model's ``TrainingSummary`` says so, and a warning is logged.
+public struct Trainer: Sendable {
+    /// The validated configuration.
+    public let configuration: TrainingConfiguration
+    private let logger = Logger(label: "shardtrain.trainer")
+
+    /// Creates a trainer after validating `configuration`.
+    public init(_ configuration: TrainingConfiguration) throws(TrainingError) {
+        try configuration.validate()
+        self.configuration = configuration
+    }
+
+    /// Trains on `dataset`.
+    /// - Parameter observer: called after every iteration (epoch), on the calling thread.
+    public func fit(_ dataset: Dataset, observer: (IterationReport) -> Void = { _ in }) throws(TrainingError) -> LinearModel {
+        let prepared = try prepare(dataset)
+        let problem = LocalProblem(objective: prepared.objective, l2Penalty: configuration.l2Penalty,
+                                   l1Penalty: configuration.l1Penalty)
+        return try fit(problem, prepared: prepared, observer: observer)
+    }
+
+    /// Trains on a prepared problem: the entry point for problems evaluated elsewhere (workers).
+    public func fit(_ problem: some TrainingProblem, prepared: PreparedTraining, workers: Int = 1,
+                    observer: (IterationReport) -> Void = { _ in }) throws(TrainingError) -> LinearModel {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result: MinimizationResult
+        do {
+            if configuration.optimizer == .exact {
+                result = try exactSolution(prepared.objective, problem: problem)
+            } else {
+                let start = [Double](repeating: 0, count: problem.parameterCount)
+                result = try configuration.makeMinimizer().minimize(problem, from: start, observer: observer)
+            }
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw TrainingError(.evaluationFailed, "training stopped: \(error)")
+        }
+        let seconds = (clock.now - started).seconds
+        let summary = TrainingSummary(
+            optimizer: configuration.optimizer == .exact ? "exact" : configuration.makeMinimizer().name,
+            iterations: result.iterations, passes: result.passes, stopReason: result.stopReason,
+            objective: result.objective, objectiveHistory: result.objectiveHistory,
+            gradientNorm: result.gradientNorm, trainSeconds: seconds, workers: workers)
+        if !summary.converged {
+            logger.warning("training did not converge: \(result.stopReason.rawValue) after \(result.iterations) iterations (objective \(result.objective))")
+        }
+        return prepared.model(from: result.parameters, summary: summary, configuration: configuration)
+    }
+
+    /// Encodes labels, standardizes and builds the objective, without training.
+    public func prepare(_ dataset: Dataset) throws(TrainingError) -> PreparedTraining {
+        guard dataset.rowCount > 0 else { throw TrainingError(.badData, "the training data has no rows") }
+        guard dataset.featureCount > 0 else { throw TrainingError(.badData, "the training data has no features") }
+        if let weights = dataset.sampleWeights, let bad = weights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw TrainingError(.badData, "sample weight of row \(bad + 1) is \(weights[bad]); weights must be finite and ≥ 0")
+        }
+        var data = dataset
+        if configuration.optimizer == .sgd || configuration.optimizer == .adam {
+            data = data.shuffled(seed: configuration.seed)
+        }
+        let encoding = try LabelEncoding(kind: configuration.kind, labels: data.labels)
+        let targets = try encoding.encode(data.labels)
+        var standardization: Standardization?
+        switch (configuration.standardization, data.features) {
+        case (.on, .sparse):
+            throw TrainingError(.badData, "standardizing sparse data would make it dense; use --standardize off or auto")
+        case (.on, .dense(var matrix)), (.auto, .dense(var matrix)):
+            let fitted = Standardization(fitting: matrix, sampleWeights: data.sampleWeights)
+            fitted.apply(to: &matrix)
+            data.features = .dense(matrix)
+            standardization = fitted
+        default:
+            break
+        }
+        let loss: any Loss = switch configuration.kind {
+        case .linear: SquaredLoss()
+        case .logistic: LogisticLoss()
+        case .softmax: SoftmaxLoss(classes: encoding.classes.count)
+        }
+        let objective = Objective(loss: loss, features: data.features, targets: targets,
+                                  sampleWeights: data.sampleWeights, fitIntercept: configuration.fitIntercept)
+        return PreparedTraining(objective: objective, kind: configuration.kind, classes: encoding.classes,
+                                standardization: standardization, fingerprint: DatasetFingerprint.of(dataset),
+                                source: dataset.source)
+    }
+
+    private func exactSolution(_ objective: Objective, problem: some TrainingProblem) throws -> MinimizationResult {
+        let parameters: [Double]
+        do {
+            parameters = try ExactLeastSquares().solve(objective, l2Penalty: configuration.l2Penalty)
+        } catch {
+            throw TrainingError(.solverFailed, "the least-squares system is singular (LAPACK: \(error)); add --l2 or drop duplicate features")
+        }
+        let (value, gradient) = try problem.smoothObjective(parameters)
+        return MinimizationResult(parameters: parameters, objective: value, iterations: 0, passes: 2,
+                                  stopReason: .exactSolution, objectiveHistory: [value],
+                                  gradientNorm: Vector.norm(gradient))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    public var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

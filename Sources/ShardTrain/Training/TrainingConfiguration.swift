@@ -1,0 +1,95 @@
+/// Everything that decides how a model is trained: validated before any work starts.
+///
+/// Defaults follow LIBLINEAR and scikit-learn: `l2Penalty = 1` is their `C = 1`; full-batch
+/// L-BFGS (OWL-QN when `l1Penalty > 0`).
+public struct TrainingConfiguration: Sendable, Equatable {
+    /// Which optimizer minimizes the objective.
+    public enum OptimizerChoice: String, Sendable, CaseIterable {
+        /// Full-batch L-BFGS with a strong-Wolfe line search (OWL-QN with an L1 term).
+        case lbfgs
+        /// Mini-batch SGD with momentum.
+        case sgd
+        /// Mini-batch Adam.
+        case adam
+        /// Closed-form least squares (linear regression without L1 only).
+        case exact
+    }
+
+    /// Whether features are standardized for training.
+    public enum StandardizationChoice: String, Sendable, CaseIterable {
+        /// On for dense data, off for sparse data (centring would densify it).
+        case auto
+        case on
+        case off
+    }
+
+    public var kind: ModelKind
+    public var optimizer: OptimizerChoice = .lbfgs
+    /// `λ ≥ 0`: the objective has `(λ/2)‖w‖²`.
+    public var l2Penalty: Double = 1
+    /// `μ ≥ 0`: the objective has `μ‖w‖₁`.
+    public var l1Penalty: Double = 0
+    public var fitIntercept = true
+    public var standardization: StandardizationChoice = .auto
+    /// Iterations (L-BFGS) or epochs (SGD, Adam); `nil` for the optimizer's default (500 / 50).
+    public var maxIterations: Int?
+    /// Relative gradient-norm tolerance (L-BFGS, OWL-QN).
+    public var gradientTolerance: Double = 1e-6
+    /// Relative objective-change tolerance; `nil` for the optimizer's default (1e-9 / 1e-4).
+    public var objectiveTolerance: Double?
+    /// L-BFGS memory `m`.
+    public var memory = 10
+    /// Rows per mini-batch (SGD, Adam).
+    public var batchSize = 256
+    /// Base learning rate; `nil` for the optimizer's default (SGD 0.1, Adam 0.01).
+    public var learningRate: Double?
+    /// SGD momentum `β ∈ [0, 1)`.
+    public var momentum = 0.9
+    /// Learning-rate schedule; `nil` for the optimizer's default (SGD `1/(1 + 0.1·t)`, Adam constant).
+    public var schedule: LearningRateSchedule?
+    /// Seed of every random choice (row shuffle, batch order).
+    public var seed: UInt64 = 1
+
+    public init(kind: ModelKind) { self.kind = kind }
+
+    /// Checks every value and combination; throws the first problem found.
+    public func validate() throws(TrainingError) {
+        func fail(_ message: String) -> TrainingError { TrainingError(.invalidConfiguration, message) }
+        guard l2Penalty.isFinite, l2Penalty >= 0 else { throw fail("--l2 must be a finite number ≥ 0, got \(l2Penalty)") }
+        guard l1Penalty.isFinite, l1Penalty >= 0 else { throw fail("--l1 must be a finite number ≥ 0, got \(l1Penalty)") }
+        if let maxIterations, maxIterations < 1 { throw fail("the iteration/epoch limit must be ≥ 1, got \(maxIterations)") }
+        guard gradientTolerance >= 0, gradientTolerance.isFinite else { throw fail("the gradient tolerance must be ≥ 0") }
+        if let objectiveTolerance, !(objectiveTolerance >= 0 && objectiveTolerance.isFinite) {
+            throw fail("the objective tolerance must be ≥ 0")
+        }
+        guard memory >= 1 else { throw fail("the L-BFGS memory must be ≥ 1, got \(memory)") }
+        guard batchSize >= 1 else { throw fail("--batch-size must be ≥ 1, got \(batchSize)") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw fail("--learning-rate must be a finite number > 0, got \(learningRate)")
+        }
+        guard momentum >= 0, momentum < 1 else { throw fail("--momentum must be in [0, 1), got \(momentum)") }
+        if optimizer == .exact {
+            guard kind == .linear else { throw fail("--optimizer exact solves linear regression only, not \(kind.rawValue)") }
+            guard l1Penalty == 0 else { throw fail("--optimizer exact has no closed form with --l1; use lbfgs (OWL-QN)") }
+        }
+    }
+
+    /// The minimizer this configuration asks for (OWL-QN in place of L-BFGS when `l1 > 0`).
+    public func makeMinimizer() -> any Minimizer {
+        let iterative = StoppingRule(gradientTolerance: gradientTolerance, objectiveTolerance: objectiveTolerance ?? 1e-9,
+                                     maxIterations: maxIterations ?? 500)
+        let stochastic = StoppingRule(gradientTolerance: 0, objectiveTolerance: objectiveTolerance ?? 1e-4,
+                                      maxIterations: maxIterations ?? 50)
+        switch optimizer {
+        case .lbfgs, .exact:
+            return l1Penalty > 0 ? OWLQN(memory: memory, stopping: iterative) as any Minimizer
+                : LBFGS(memory: memory, stopping: iterative)
+        case .sgd:
+            return SGD(batchSize: batchSize, learningRate: learningRate ?? 0.1, momentum: momentum,
+                       schedule: schedule ?? .inverseTime(decay: 0.1), seed: seed, stopping: stochastic)
+        case .adam:
+            return Adam(batchSize: batchSize, learningRate: learningRate ?? 0.01, schedule: schedule ?? .constant,
+                        seed: seed, stopping: stochastic)
+        }
+    }
+}
