@@ -89,20 +89,32 @@ import Testing
         (#"{not json}"#, "not valid JSON"),
         (#"{"a": }"#, "not valid JSON"),
         (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}"#, "not valid JSON"),
-        (#"[1, 2]"#, "starting with '{'"),
-        (#" {}"#, "starting with '{'"),
+        (#"[1, 2]"#, "header is an array, expected a JSON object"),
+        (#""{}""#, "header is a string, expected a JSON object"),
         (#"{} x"#, "after the end"),
         (#"{"a":1, "a":2}"#, "duplicate key"),
         (#"{"k":"\ud800"}"#, "surrogate"),
         ("{\"k\":\"a\u{01}b\"}", "control character"),
         (#"{"__metadata__":{"a":1}}"#, "expected a string"),
         (#"{"__metadata__":{"a":null}}"#, "expected a string"),
+        (#"{"__metadata__":"a"}"#, "expected an object of strings"),
         (#"{"__metadata__":["a"]}"#, "expected an object of strings"),
         (String(repeating: "{\"a\":", count: 100) + "1" + String(repeating: "}", count: 100), "nesting"),
     ])
     func malformedHeaders(header: String, phrase: String) {
         expectModelFileError(.malformedHeader, phrase) { () throws(ModelFileError) in
             _ = try SafeTensorsFile(decoding: raw(header, []), source: "bad")
+        }
+    }
+
+    @Test func leniencyOfTheReferenceImplementation() throws {
+        // Whitespace around the JSON object and a null __metadata__ are accepted by the reference.
+        let header = #" {"__metadata__":null, "t":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"# + "\n\t"
+        let file = try SafeTensorsFile(decoding: raw(header, [5]), source: "lenient")
+        #expect(file.metadata.isEmpty)
+        #expect(try file["t"]?.uint8s() == [5])
+        expectModelFileError(.malformedHeader, "header is empty") { () throws(ModelFileError) in
+            _ = try SafeTensorsFile(decoding: ModelFileSamples.lengthPrefix(0), source: "empty")
         }
     }
 

@@ -2,11 +2,11 @@ extension SafeTensorsFile {
     /// Parses and validates the bytes of a safetensors file.
     ///
     /// Checks everything the reference implementation checks: the header length against the
-    /// data and ``maximumHeaderSize``; the header is UTF-8 JSON starting with `{`; metadata
-    /// values are strings; each tensor has a known dtype, a shape of non-negative integers and
+    /// data and ``maximumHeaderSize``; the header is one UTF-8 JSON object (surrounding
+    /// whitespace allowed); metadata is an object of strings (or `null`); each tensor has a known dtype, a shape of non-negative integers and
     /// two non-negative integer `data_offsets` spanning exactly `Π shape × dtype size` bytes;
-    /// the regions are contiguous, do not overlap and cover the buffer exactly. Duplicate keys
-    /// are rejected too. Unknown keys inside a tensor entry are ignored, as the reference does.
+    /// the regions are contiguous, do not overlap and cover the buffer exactly. Duplicate keys,
+    /// which the reference silently resolves to the last one, are rejected as ambiguous. Unknown keys inside a tensor entry are ignored, as the reference does.
     ///
     /// - Parameters:
     ///   - bytes: the whole file.
@@ -33,9 +33,8 @@ extension SafeTensorsFile {
         guard String(validating: headerBytes, as: UTF8.self) != nil else {
             throw fail(.malformedHeader, "header is not valid UTF-8")
         }
-        guard headerBytes.first == UInt8(ascii: "{") else {
-            throw fail(.malformedHeader, "header must be a JSON object starting with '{'"
-                + (headerBytes.isEmpty ? ", found an empty header" : ""))
+        guard !headerBytes.isEmpty else {
+            throw fail(.malformedHeader, "header is empty, expected a JSON object")
         }
         let json: JSONValue
         do throws(JSONParser.SyntaxError) {
@@ -97,7 +96,10 @@ extension SafeTensorsFile {
         self.init(validatedTensors: tensors, metadata: metadata)
     }
 
+    /// The `__metadata__` entry: an object of strings, or `null` (no metadata, as the reference
+    /// implementation accepts).
     private static func decodeMetadata(_ value: JSONValue, source: String) throws(ModelFileError) -> [String: String] {
+        if value == .null { return [:] }
         guard case .object(let pairs) = value else {
             throw ModelFileError(.malformedHeader, path: source, "\(metadataKey) is \(value.typeName), expected an object of strings")
         }
