@@ -1,0 +1,133 @@
+extension ModelFile {
+    /// The model stored in `file`, after checking every metadata entry and tensor.
+    static func model(from file: SafeTensorsFile, source: String) throws(ModelFileError) -> LinearModel {
+        let metadata = file.metadata
+        guard let format = metadata[Key.format] else {
+            let names = file.tensors.keys.sorted().map { JSONText.quoted($0) }.joined(separator: ", ")
+            throw ModelFileError(.notAShardTrainModel, path: source,
+                                 "a valid safetensors file (tensors: \(names.isEmpty ? "none" : names)) but not a ShardTrain model: "
+                                     + "it has no \"\(Key.format)\" metadata, expected \"\(formatName)\"")
+        }
+        guard format == formatName else {
+            throw ModelFileError(.notAShardTrainModel, path: source,
+                                 "metadata format is \(JSONText.quoted(format)), expected \"\(formatName)\"")
+        }
+        let version = try string(Key.formatVersion, in: metadata, source: source)
+        guard let number = Int(version), supportedVersions.contains(number), String(number) == version else {
+            throw ModelFileError(.unsupportedVersion, path: source,
+                                 "format_version is \(JSONText.quoted(version)); this reader supports version "
+                                     + supportedVersions.map(String.init).joined(separator: ", "))
+        }
+
+        let kindName = try string(Key.modelKind, in: metadata, source: source)
+        guard let kind = ModelKind(rawValue: kindName) else {
+            throw ModelFileError(.wrongKind, path: source,
+                                 "model_kind is \(JSONText.quoted(kindName)), expected one of "
+                                     + ModelKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let featureCount = try count(Key.featureCount, in: metadata, source: source)
+        let outputs = try count(Key.outputs, in: metadata, source: source)
+        let classes = try classLabels(in: metadata, source: source)
+        _ = try string(Key.createdBy, in: metadata, source: source)
+        let summary = try summary(fromJSON: string(Key.trainingSummary, in: metadata, source: source), source: source)
+        if let metrics = metadata[Key.metrics], !isJSONObject(metrics) {
+            throw ModelFileError(.badMetadata, path: source, "metrics is not a JSON object: \(metrics.prefix(80))")
+        }
+        try checkShape(kind: kind, outputs: outputs, classes: classes, source: source)
+
+        if let unexpected = file.tensors.keys.sorted().first(where: { !TensorName.all.contains($0) }) {
+            throw ModelFileError(.badTensor, path: source,
+                                 "unexpected tensor \(JSONText.quoted(unexpected)) in a format_version \(version) file; expected only "
+                                     + TensorName.all.joined(separator: ", "))
+        }
+        let weights = try realTensor(TensorName.weight, of: file, shape: [outputs, featureCount], source: source)
+        let intercepts = try realTensor(TensorName.bias, of: file, shape: [outputs], source: source)
+        try requireFinite(weights, name: TensorName.weight, source: source)
+        try requireFinite(intercepts, name: TensorName.bias, source: source)
+
+        let standardization: Standardization?
+        switch (file[TensorName.featureMean], file[TensorName.featureScale]) {
+        case (nil, nil):
+            standardization = nil
+        case (.some, .some):
+            let means = try realTensor(TensorName.featureMean, of: file, shape: [featureCount], source: source)
+            let scales = try realTensor(TensorName.featureScale, of: file, shape: [featureCount], source: source)
+            try checkStandardization(means: means, scales: scales, featureCount: featureCount, source: source)
+            standardization = Standardization(means: means, scales: scales)
+        default:
+            throw ModelFileError(.inconsistent, path: source,
+                                 "found only one of feature_mean and feature_scale, expected both or neither")
+        }
+
+        return LinearModel(kind: kind, featureCount: featureCount, weights: weights, intercepts: intercepts,
+                           classes: classes, standardization: standardization, summary: summary,
+                           metadata: modelMetadata(from: metadata))
+    }
+
+    /// ``LinearModel/metadata`` as written: `user.` entries unprefixed, `metrics` and
+    /// `data_fingerprint` under their keys, unknown unprefixed keys kept as they are.
+    private static func modelMetadata(from metadata: [String: String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in metadata {
+            if key.hasPrefix(userPrefix) {
+                result[String(key.dropFirst(userPrefix.count))] = value
+            } else if key == Key.metrics {
+                result[metricsKey] = value
+            } else if key == Key.dataFingerprint {
+                result[dataFingerprintKey] = value
+            } else if !Key.reserved.contains(key) {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
+    private static func string(_ key: String, in metadata: [String: String], source: String) throws(ModelFileError) -> String {
+        guard let value = metadata[key] else {
+            throw ModelFileError(.badMetadata, path: source, "missing metadata entry \(JSONText.quoted(key))")
+        }
+        return value
+    }
+
+    /// A metadata entry holding a non-negative decimal integer (`"0"`, `"17"`).
+    private static func count(_ key: String, in metadata: [String: String], source: String) throws(ModelFileError) -> Int {
+        let text = try string(key, in: metadata, source: source)
+        guard let value = JSONValue.number(text).nonNegativeInteger, !text.isEmpty else {
+            throw ModelFileError(.badMetadata, path: source,
+                                 "\(key) is \(JSONText.quoted(text)), expected a non-negative integer")
+        }
+        return value
+    }
+
+    /// The `classes` entry: a JSON array of finite numbers.
+    private static func classLabels(in metadata: [String: String], source: String) throws(ModelFileError) -> [Double] {
+        let text = try string(Key.classes, in: metadata, source: source)
+        let failure = ModelFileError(.badMetadata, path: source,
+                                     "classes is \(JSONText.quoted(String(text.prefix(80)))), expected a JSON array of numbers")
+        guard let value = try? JSONParser.parse(text), case .array(let elements) = value else { throw failure }
+        var labels: [Double] = []
+        for element in elements {
+            guard let label = element.finiteDouble else { throw failure }
+            labels.append(label)
+        }
+        return labels
+    }
+
+    /// The values of an F32 or F64 tensor of the given shape, as `Double`s.
+    private static func realTensor(_ name: String, of file: SafeTensorsFile, shape: [Int],
+                                   source: String) throws(ModelFileError) -> [Double] {
+        guard let tensor = file[name] else {
+            throw ModelFileError(.badTensor, path: source, "missing tensor \(JSONText.quoted(name))")
+        }
+        guard tensor.shape == shape else {
+            throw ModelFileError(.inconsistent, path: source,
+                                 "tensor \(JSONText.quoted(name)) has shape \(tensor.shape), expected \(shape) "
+                                     + "from feature_count and outputs")
+        }
+        do throws(ModelFileError) {
+            return try tensor.realValues()
+        } catch {
+            throw ModelFileError(error.code, path: source, "tensor \(JSONText.quoted(name)): \(error.message)")
+        }
+    }
+}

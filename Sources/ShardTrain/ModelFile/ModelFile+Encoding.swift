@@ -1,0 +1,69 @@
+extension ModelFile {
+    /// The safetensors container for `model` (see ``ModelFile`` for the layout).
+    /// - Throws: ``ModelFileError/Code/inconsistent`` or ``ModelFileError/Code/nonFinite`` when
+    ///   the model could not be read back.
+    static func container(for model: LinearModel) throws(ModelFileError) -> SafeTensorsFile {
+        try checkShape(kind: model.kind, outputs: model.outputs, classes: model.classes, source: "")
+        try requireFiniteAsFloat(model.weights, name: TensorName.weight, source: "")
+        try requireFiniteAsFloat(model.intercepts, name: TensorName.bias, source: "")
+
+        var tensors: [String: SafeTensorsFile.Tensor] = [
+            TensorName.weight: .init(floats: model.weights.map(Float.init), shape: [model.outputs, model.featureCount]),
+            TensorName.bias: .init(floats: model.intercepts.map(Float.init), shape: [model.outputs]),
+        ]
+        if let standardization = model.standardization {
+            try checkStandardization(means: standardization.means, scales: standardization.scales,
+                                     featureCount: model.featureCount, source: "")
+            tensors[TensorName.featureMean] = .init(doubles: standardization.means)
+            tensors[TensorName.featureScale] = .init(doubles: standardization.scales)
+        }
+        return try SafeTensorsFile(tensors: tensors, metadata: metadata(for: model))
+    }
+
+    /// The metadata entries for `model`.
+    private static func metadata(for model: LinearModel) throws(ModelFileError) -> [String: String] {
+        var metadata: [String: String] = [
+            Key.format: formatName,
+            Key.formatVersion: String(formatVersion),
+            Key.modelKind: model.kind.rawValue,
+            Key.featureCount: String(model.featureCount),
+            Key.outputs: String(model.outputs),
+            Key.classes: "[" + model.classes.map(JSONText.number).joined(separator: ",") + "]",
+            Key.createdBy: creator,
+            Key.trainingSummary: try summaryJSON(model.summary),
+        ]
+        for (key, value) in model.metadata {
+            if key == metricsKey, isJSONObject(value) {
+                metadata[Key.metrics] = value
+            } else if key == dataFingerprintKey {
+                metadata[Key.dataFingerprint] = value
+            } else {
+                // Includes `metrics` that is not a JSON object: kept verbatim, restored on load.
+                metadata[userPrefix + key] = value
+            }
+        }
+        return metadata
+    }
+
+    /// Whether `text` is a JSON object.
+    static func isJSONObject(_ text: String) -> Bool {
+        guard let value = try? JSONParser.parse(text), case .object = value else { return false }
+        return true
+    }
+
+    /// Checks the standardization vectors: one finite mean and one finite, positive scale per
+    /// feature.
+    static func checkStandardization(means: [Double], scales: [Double], featureCount: Int,
+                                     source: String) throws(ModelFileError) {
+        guard means.count == featureCount, scales.count == featureCount else {
+            throw ModelFileError(.inconsistent, path: source,
+                                 "standardization has \(means.count) means and \(scales.count) scales, expected \(featureCount) each (feature_count)")
+        }
+        try requireFinite(means, name: TensorName.featureMean, source: source)
+        try requireFinite(scales, name: TensorName.featureScale, source: source)
+        if let index = scales.firstIndex(where: { $0 <= 0 }) {
+            throw ModelFileError(.inconsistent, path: source,
+                                 "\(TensorName.featureScale) holds \(scales[index]) at index \(index), expected positive scales")
+        }
+    }
+}
