@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "ShardTrain", targets: ["ShardTrain"]),
+        .library(name: "BenchmarkKit", targets: ["BenchmarkKit"]),
         .executable(name: "shardtrain", targets: ["shardtrain"]),
     ],
     dependencies: [
@@ -25,10 +26,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "BenchmarkKit",
+            dependencies: ["ShardTrain"]
+        ),
         .executableTarget(
             name: "shardtrain",
             dependencies: [
                 "ShardTrain",
+                "BenchmarkKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

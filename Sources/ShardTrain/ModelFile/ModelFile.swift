@@ -43,14 +43,14 @@ public enum ModelFile {
         } catch {
             throw error.attributed(to: path)
         }
-        try FileBytes.write(bytes, to: path)
+        try ModelFileBytes.write(bytes, to: path)
     }
 
     /// Reads the model file at `path`.
     /// - Throws: ``ModelFileError/Code/fileNotFound``, ``ModelFileError/Code/readFailed``, or
     ///   any error of ``decode(_:source:)``.
     public static func read(from path: String) throws(ModelFileError) -> LinearModel {
-        try decode(FileBytes.read(path), source: path)
+        try decode(ModelFileBytes.read(path), source: path)
     }
 
     /// Reads the model file at `path` and checks that it holds a model of `kind`.

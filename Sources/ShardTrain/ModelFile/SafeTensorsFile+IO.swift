@@ -3,13 +3,13 @@ extension SafeTensorsFile {
     /// never a part of it.
     /// - Throws: ``ModelFileError/Code/writeFailed``; no temporary file is left behind.
     public func write(to path: String) throws(ModelFileError) {
-        try FileBytes.write(encoded(), to: path)
+        try ModelFileBytes.write(encoded(), to: path)
     }
 
     /// Reads and validates the safetensors file at `path`.
     /// - Throws: ``ModelFileError`` with code `fileNotFound` or `readFailed`, or any code of
     ///   ``init(decoding:source:)``.
     public static func read(from path: String) throws(ModelFileError) -> SafeTensorsFile {
-        try SafeTensorsFile(decoding: FileBytes.read(path), source: path)
+        try SafeTensorsFile(decoding: ModelFileBytes.read(path), source: path)
     }
 }

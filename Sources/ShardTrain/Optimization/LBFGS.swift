@@ -66,7 +66,7 @@ public struct LBFGS: Minimizer {
             gradientNorm = Vector.norm(g)
             history.append(f)
             observer(IterationReport(iteration: iteration, objective: f, gradientNorm: gradientNorm,
-                                     passes: Double(evaluations), rowsProcessed: Double(evaluations) * rows))
+                                     passes: Double(evaluations), rowsProcessed: Double(evaluations) * rows, parameters: x))
             if !f.isFinite || !gradientNorm.isFinite { return result(.numericalFailure, iterations: iteration) }
             if gradientNorm <= stopping.gradientTolerance * initialNorm { return result(.gradientTolerance, iterations: iteration) }
             if stopping.objectiveStalled(previous: previous, current: f) { return result(.objectiveTolerance, iterations: iteration) }

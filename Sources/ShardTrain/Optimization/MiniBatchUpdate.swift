@@ -70,7 +70,7 @@ struct MiniBatchLoop {
             passes += 1
             history.append(f)
             observer(IterationReport(iteration: epoch + 1, objective: f, gradientNorm: nil, passes: passes,
-                                     rowsProcessed: passes * Double(n)))
+                                     rowsProcessed: passes * Double(n), parameters: x))
             if !f.isFinite { return result(.numericalFailure, iterations: epoch + 1) }
             calmEpochs = stopping.objectiveStalled(previous: previous, current: f) ? calmEpochs + 1 : 0
             if calmEpochs >= patience { return result(.objectiveTolerance, iterations: epoch + 1) }

@@ -35,6 +35,8 @@ public struct IterationReport: Sendable {
     public var passes: Double
     /// Rows processed so far (passes × rows).
     public var rowsProcessed: Double
+    /// The parameters after it (training layout), for displays that score the model as it goes.
+    public var parameters: [Double] = []
 }
 
 /// What an optimizer returns: the parameters and the record of the run.

@@ -15,7 +15,7 @@ public struct PreparedTraining: Sendable {
 
     /// The fitted model for training-layout parameters `θ` (`d × K` weights, then `K`
     /// intercepts, on the standardized scale).
-    func model(from parameters: [Double], summary: TrainingSummary, configuration: TrainingConfiguration) -> LinearModel {
+    public func model(from parameters: [Double], summary: TrainingSummary, configuration: TrainingConfiguration) -> LinearModel {
         let d = objective.features.columns, k = objective.outputs
         var weights = [Double](repeating: 0, count: k * d)
         var intercepts = Array(parameters[(d * k)...])

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reading whole files for the model-file layer, with errors that say what happened.
-enum FileBytes {
+enum ModelFileBytes {
     /// The contents of the file at `path`.
     /// - Throws: ``ModelFileError/Code/fileNotFound`` when nothing is there,
     ///   ``ModelFileError/Code/readFailed`` for a folder or an unreadable file.

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import ShardTrain
+
+/// `shardtrain train`: fit a model on a data file and write a model file.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a linear, logistic or softmax model and write it to a model file.",
+        discussion: """
+        Objective: Σ sᵢ·loss(xᵢ, yᵢ) + (λ/2)‖w‖² + μ‖w‖₁ with λ = --l2 and μ = --l1, summed over \
+        rows, intercept not regularized (--l2 1 is LIBLINEAR's -c 1 and scikit-learn's C=1).
+        """
+    )
+
+    @Option(help: "Model kind: linear, logistic or softmax.")
+    var model: ModelKind
+
+    @Option(help: "Training data file.")
+    var data: String
+
+    @Option(help: "Test data file, scored after training.")
+    var test: String?
+
+    @Option(help: "Hold out this fraction of the training rows as the test set (instead of --test).")
+    var testFraction: Double?
+
+    @Option(help: "Worker processes computing gradients.")
+    var workers: Int = 1
+
+    @Option(help: "Optimizer: lbfgs (OWL-QN with --l1), sgd, adam, or exact (closed-form linear regression).")
+    var optimizer: TrainingConfiguration.OptimizerChoice = .lbfgs
+
+    @Option(help: "Epoch limit for sgd/adam (default 50).")
+    var epochs: Int?
+
+    @Option(help: "Iteration limit for lbfgs (default 500).")
+    var maxIterations: Int?
+
+    @Option(help: "Rows per mini-batch (sgd, adam).")
+    var batchSize: Int = 256
+
+    @Option(help: "Base learning rate (default: sgd 0.1, adam 0.01).")
+    var learningRate: Double?
+
+    @Option(help: "SGD momentum in [0, 1).")
+    var momentum: Double = 0.9
+
+    @Option(help: "L2 strength λ.")
+    var l2: Double?
+
+    @Option(help: "L1 strength μ (uses OWL-QN with lbfgs; proximal steps with sgd/adam).")
+    var l1: Double = 0
+
+    @Option(help: "Relative gradient-norm tolerance (lbfgs).")
+    var tolerance: Double = 1e-6
+
+    @Option(help: "Relative objective-change tolerance (default: lbfgs 1e-9, sgd/adam 1e-4).")
+    var objectiveTolerance: Double?
+
+    @Option(help: "Standardize features: auto (dense data only), on or off.")
+    var standardize: TrainingConfiguration.StandardizationChoice = .auto
+
+    @Flag(help: "Fit without an intercept.")
+    var noIntercept = false
+
+    @Option(help: "Seed for shuffles, batch order and --test-fraction.")
+    var seed: UInt64 = 1
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Flag(help: "Print one JSON object with the results as the last line of stdout.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Say more on stderr (BLAS kernel, data shape).")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "No progress output.")
+    var quiet = false
+
+    @Option(help: "Where to write the model file.")
+    var output: String
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
+        if workers > 1 {
+            throw ValidationError("""
+            --workers \(workers): multi-process training is not in this build yet (it arrives with the \
+            distributed parameter server); run with --workers 1
+            """)
+        }
+        if let testFraction, !(testFraction > 0 && testFraction < 1) {
+            throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)")
+        }
+        if test != nil, testFraction != nil { throw ValidationError("give --test or --test-fraction, not both") }
+        if epochs != nil, maxIterations != nil { throw ValidationError("give --epochs (sgd/adam) or --max-iterations (lbfgs), not both") }
+    }
+
+    func makeConfiguration() -> TrainingConfiguration {
+        var configuration = TrainingConfiguration(kind: model)
+        configuration.optimizer = optimizer
+        configuration.l2Penalty = l2 ?? (model == .linear ? 0 : 1)
+        configuration.l1Penalty = l1
+        configuration.fitIntercept = !noIntercept
+        configuration.standardization = standardize
+        configuration.maxIterations = epochs ?? maxIterations
+        configuration.gradientTolerance = tolerance
+        configuration.objectiveTolerance = objectiveTolerance
+        configuration.batchSize = batchSize
+        configuration.learningRate = learningRate
+        configuration.momentum = momentum
+        configuration.seed = seed
+        return configuration
+    }
+
+    func run() throws {
+        if verbose { StandardError.line(BLASBootstrap.describe()) }
+        let trainer = try report { () throws(TrainingError) in try Trainer(makeConfiguration()) }
+        var (train, loadSeconds) = try loadDataset(data, dataOptions.loadOptions())
+        var testSet: Dataset?
+        if let test {
+            let (loaded, seconds) = try loadDataset(test, dataOptions.loadOptions(featureCount: train.featureCount))
+            testSet = loaded
+            loadSeconds += seconds
+        } else if let testFraction {
+            (train, testSet) = train.split(testFraction: testFraction, seed: seed)
+        }
+        if verbose {
+            let storage = train.features.isSparse ? "sparse" : "dense"
+            StandardError.line("data: \(train.rowCount) rows × \(train.featureCount) features (\(storage)), loaded in \(String(format: "%.3f", loadSeconds)) s")
+        }
+
+        let prepared = try report { () throws(TrainingError) in try trainer.prepare(train) }
+        let problem = LocalProblem(objective: prepared.objective, l2Penalty: trainer.configuration.l2Penalty,
+                                   l1Penalty: trainer.configuration.l1Penalty)
+        let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: testSet ?? train)
+        var last: IterationReport?
+        var fitted = try report { () throws(TrainingError) in
+            try trainer.fit(problem, prepared: prepared) { iteration in
+                last = iteration
+                progress.update(iteration)
+            }
+        }
+        progress.finish(last)
+
+        let trainReport = try report { () throws(TrainingError) in try fitted.evaluate(train) }
+        let testReport = try testSet.map { set in try report { () throws(TrainingError) in try fitted.evaluate(set) } }
+        var metrics = JSONLine()
+        metrics.add("train", object: trainReport.json)
+        if let testReport { metrics.add("test", object: testReport.json) }
+        fitted.metadata["metrics"] = metrics.rendered
+        let model = fitted
+        try report { () throws(ModelFileError) in try ModelFile.write(model, to: output) }
+
+        let summary = fitted.summary
+        if !summary.converged {
+            StandardError.line("WARNING: training did not converge (\(summary.stopReason.rawValue) after \(summary.iterations) iterations); the model is the last iterate")
+        }
+        if !quiet {
+            print("trained \(model.kind.rawValue) model on \(train.rowCount) rows × \(train.featureCount) features with \(summary.optimizer)")
+            print(String(format: "objective %.6f after %d iterations, %.0f passes, %@ (%@) in %.3f s (load %.3f s)",
+                         summary.objective, summary.iterations, summary.passes,
+                         summary.converged ? "converged" : "NOT converged", summary.stopReason.rawValue,
+                         summary.trainSeconds, loadSeconds))
+            print("train: " + describe(trainReport))
+            if let testReport { print("test:  " + describe(testReport)) }
+            print("model written to \(output)")
+        }
+        if json {
+            var line = JSONLine()
+            line.add("model", model.kind.rawValue)
+            line.add("optimizer", summary.optimizer)
+            line.add("objective", summary.objective)
+            line.add("train_seconds", summary.trainSeconds)
+            line.add("load_seconds", loadSeconds)
+            line.add("iterations", summary.iterations)
+            line.add("passes", summary.passes)
+            line.add("workers", workers)
+            line.add("converged", summary.converged)
+            line.add("stop_reason", summary.stopReason.rawValue)
+            line.add("rows", train.rowCount)
+            line.add("features", train.featureCount)
+            for (name, value) in trainReport.values { line.add("train_\(name)", value) }
+            if let testReport { for (name, value) in testReport.values { line.add("test_\(name)", value) } }
+            line.add("output", output)
+            print(line.rendered)
+        }
+    }
+
+    private func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset) -> ProgressReporter {
+        let limit = trainer.configuration.maxIterations ?? (optimizer == .sgd || optimizer == .adam ? 50 : 500)
+        let placeholder = TrainingSummary(optimizer: "", iterations: 0, passes: 0, stopReason: .maxIterations,
+                                          objective: 0, objectiveHistory: [], gradientNorm: 0, trainSeconds: 0)
+        let name = model == .linear ? "r2" : "accuracy"
+        return ProgressReporter(quiet: quiet, maxIterations: limit, scoreName: name) { report in
+            guard !report.parameters.isEmpty else { return nil }
+            let candidate = prepared.model(from: report.parameters, summary: placeholder, configuration: trainer.configuration)
+            guard let evaluation = try? candidate.evaluate(scoring) else { return nil }
+            return evaluation.values.first { $0.name == name }?.value
+        }
+    }
+}
+
+func describe(_ report: EvaluationReport) -> String {
+    report.values.map { "\($0.name) \(String(format: "%.6g", $0.value))" }.joined(separator: "  ")
+}
+
+extension ModelKind: ExpressibleByArgument {}
+extension TrainingConfiguration.OptimizerChoice: ExpressibleByArgument {}
+extension TrainingConfiguration.StandardizationChoice: ExpressibleByArgument {}

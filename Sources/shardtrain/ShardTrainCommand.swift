@@ -1,0 +1,29 @@
+import ArgumentParser
+import ShardTrain
+
+/// The `shardtrain` command-line tool: a thin layer over the ShardTrain library.
+@main
+struct ShardTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shardtrain",
+        abstract: "Train, evaluate and deploy linear, logistic and softmax models.",
+        discussion: """
+        OpenBLAS kernel: picked from the CPU's instruction-set features when OpenBLAS's own \
+        choice is weaker; set OPENBLAS_CORETYPE yourself to override (it is never replaced).
+        """,
+        version: "0.1.0",
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self,
+                      DatasetsCommand.self, BenchCommand.self]
+    )
+
+    static func main() {
+        BLASBootstrap.ensureBestKernel()
+        BLASRuntime.setThreadCount(1)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

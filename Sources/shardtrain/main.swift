@@ -1,1 +1,0 @@
-print("shardtrain: under construction")
