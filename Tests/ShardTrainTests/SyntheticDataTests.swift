@@ -1,0 +1,45 @@
+import Testing
+@testable import ShardTrain
+
+@Suite struct SyntheticDataTests {
+    @Test(arguments: [ModelKind.linear, .logistic, .softmax])
+    func sameSeedGivesIdenticalData(kind: ModelKind) {
+        for nonzeros in [nil, 5] as [Int?] {
+            let a = SyntheticData.generate(kind: kind, rows: 200, features: 20, nonzerosPerRow: nonzeros, noise: 0.1, seed: 42)
+            let b = SyntheticData.generate(kind: kind, rows: 200, features: 20, nonzerosPerRow: nonzeros, noise: 0.1, seed: 42)
+            let c = SyntheticData.generate(kind: kind, rows: 200, features: 20, nonzerosPerRow: nonzeros, noise: 0.1, seed: 43)
+            #expect(a.features == b.features && a.labels == b.labels)
+            #expect(a.features != c.features)
+        }
+    }
+
+    @Test func denseShapesAndLinearLabelsFollowTheWeights() throws {
+        let d = SyntheticData.generate(kind: .linear, rows: 100, features: 7, noise: 0, seed: 1)
+        #expect(d.rowCount == 100 && d.featureCount == 7 && !d.features.isSparse)
+        let w = SyntheticData.trueWeights(kind: .linear, features: 7, seed: 1)
+        for i in 0 ..< 100 {
+            let score = (0 ..< 7).reduce(0.0) { $0 + Double(d.features[i, $1]) * w[$1] }
+            #expect(abs(score - d.labels[i]) < 1e-9)
+        }
+    }
+
+    @Test func sparseRowsHaveKDistinctSortedColumns() throws {
+        let d = SyntheticData.generate(kind: .logistic, rows: 300, features: 50, nonzerosPerRow: 8, noise: 0, seed: 3)
+        guard case .sparse(let m) = d.features else { Issue.record("expected sparse"); return }
+        #expect(m.columns == 50 && m.storedCount == 300 * 8)
+        for i in 0 ..< m.rows {
+            let columns = Array(m.columnIndices[m.rowOffsets[i] ..< m.rowOffsets[i + 1]])
+            #expect(columns.count == 8 && zip(columns, columns.dropFirst()).allSatisfy { $0 < $1 })
+            #expect(columns.allSatisfy { $0 >= 0 && $0 < 50 })
+        }
+        #expect(Set(d.labels) == [-1, 1])
+        let full = SyntheticData.generate(kind: .linear, rows: 5, features: 6, nonzerosPerRow: 6, noise: 0, seed: 3)
+        if case .sparse(let f) = full.features { #expect(f.columnIndices == Array(repeating: Array(0 ..< 6), count: 5).flatMap { $0 }) }
+    }
+
+    @Test func softmaxLabelsAreClassIDs() {
+        let d = SyntheticData.generate(kind: .softmax, rows: 2000, features: 10, classes: 4, noise: 0.5, seed: 9)
+        #expect(Set(d.labels) == [1, 2, 3, 4])
+        #expect(SyntheticData.trueWeights(kind: .softmax, features: 10, classes: 4, seed: 9).count == 40)
+    }
+}
