@@ -36,7 +36,7 @@ public enum DatasetLoader {
         if let count = options.featureCount, count < 0 {
             throw DataError(.invalidOption, file: path, message: "feature count \(count) — expected a non-negative number")
         }
-        let format = options.format ?? DataFormat(detectingFrom: path)
+        let format = options.format ?? DataFormat(sniffing: path)
         let dataset: Dataset
         switch format {
         case .libsvm:

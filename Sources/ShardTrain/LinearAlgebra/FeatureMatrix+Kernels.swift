@@ -33,13 +33,17 @@ extension FeatureMatrix {
     /// gradient contribution.
     ///
     /// For each block `X_b` of rows in `range` (``KernelWorkspace/blockRows`` at a time):
-    /// 1. `M = X_b·W + 1·bᵀ` (BLAS `sgemv`/`sgemm`, or the sparse loop);
-    /// 2. `derivative(M, rows)` overwrites `M` with `∂loss/∂M` (already times the sample
+    /// 1. `M = X_b·W + 1·bᵀ` in float32 (BLAS `sgemv`/`sgemm`, or the sparse loop);
+    /// 2. `derivative(M, R, rows)` writes `R = ∂loss/∂M` in float64 (already times the sample
     ///    weights) and returns the block's loss sum;
-    /// 3. while `X_b` is still in cache, `G += X_bᵀ·M` and `g_b += Σ rows of M`.
+    /// 3. while `X_b` is still in cache, `G += X_bᵀ·R` and `g_b += Σ rows of R`: for dense
+    ///    storage a float32 BLAS product per block (`sgemv`/`sgemm`) added to the float64 sums;
+    ///    for sparse storage float64 products scattered straight into the sums.
     ///
-    /// Each block's gradient is formed in float32 and added to the float64 `gradient`, so
-    /// rounding does not grow with the number of rows.
+    /// Precision: margins and the dense block products are float32, so the gradient carries a
+    /// relative noise of about 1e-7 of the size of its terms; near an optimum where those terms
+    /// cancel, that bounds how closely an iterative solver can locate the solution (see
+    /// docs/architecture.md, "Precision").
     ///
     /// - Parameters:
     ///   - gradient: `d·K + K` float64 accumulators: `∂/∂W` (row-major `d × K`), then `∂/∂b`.
@@ -49,7 +53,7 @@ extension FeatureMatrix {
     public func accumulateGradient(
         rows range: Range<Int>, weights: UnsafeBufferPointer<Float>, intercepts: UnsafeBufferPointer<Float>,
         gradient: UnsafeMutableBufferPointer<Double>, workspace: inout KernelWorkspace,
-        derivative: (UnsafeMutableBufferPointer<Float>, Range<Int>) -> Double
+        derivative: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Double>, Range<Int>) -> Double
     ) -> Double {
         let k = intercepts.count, d = columns
         precondition(gradient.count == d * k + k, "gradient must hold d·K + K entries")
@@ -57,42 +61,49 @@ extension FeatureMatrix {
         var start = range.lowerBound
         let blockRows = workspace.blockRows
         workspace.margins.withUnsafeMutableBufferPointer { marginStorage in
-            workspace.blockGradient.withUnsafeMutableBufferPointer { blockGradient in
+          workspace.blockGradient.withUnsafeMutableBufferPointer { blockGradient in
+            workspace.derivatives.withUnsafeMutableBufferPointer { derivativeStorage in
                 while start < range.upperBound {
                     let end = min(start + blockRows, range.upperBound)
                     let n = end - start
                     let block = UnsafeMutableBufferPointer(rebasing: marginStorage[0 ..< n * k])
+                    let residuals = UnsafeMutableBufferPointer(rebasing: derivativeStorage[0 ..< n * k])
                     margins(rows: start ..< end, weights: weights, intercepts: intercepts, into: block)
-                    lossSum += derivative(block, start ..< end)
+                    lossSum += derivative(UnsafeBufferPointer(block), residuals, start ..< end)
                     for i in 0 ..< n {
-                        for c in 0 ..< k { gradient[d * k + c] += Double(block[i * k + c]) }
+                        for c in 0 ..< k { gradient[d * k + c] += residuals[i * k + c] }
                     }
-                    accumulateTransposed(rows: start ..< end, residuals: UnsafeBufferPointer(block),
-                                         outputs: k, scratch: blockGradient, into: gradient)
+                    accumulateTransposed(rows: start ..< end, residuals: UnsafeBufferPointer(residuals), outputs: k,
+                                         floatScratch: block, blockGradient: blockGradient, into: gradient)
                     start = end
                 }
             }
+          }
         }
         return lossSum
     }
 
-    /// `G += X_rowsᵀ·R` with `R` the `rows × K` residuals; float32 per call, float64 sum.
-    private func accumulateTransposed(rows range: Range<Int>, residuals: UnsafeBufferPointer<Float>, outputs k: Int,
-                                      scratch: UnsafeMutableBufferPointer<Float>, into gradient: UnsafeMutableBufferPointer<Double>) {
+    /// `G += X_rowsᵀ·R` with `R` the `rows × K` residuals.
+    private func accumulateTransposed(rows range: Range<Int>, residuals: UnsafeBufferPointer<Double>, outputs k: Int,
+                                      floatScratch: UnsafeMutableBufferPointer<Float>,
+                                      blockGradient: UnsafeMutableBufferPointer<Float>,
+                                      into gradient: UnsafeMutableBufferPointer<Double>) {
         switch self {
         case .dense(let m):
             let d = m.columns
             guard d > 0 else { return }
+            for i in 0 ..< range.count * k { floatScratch[i] = Float(residuals[i]) }
             m.values.withUnsafeBufferPointer { x in
                 let block = x.baseAddress! + range.lowerBound * d
                 if k == 1 {
-                    BLAS.multiplyTransposed(block, rows: range.count, columns: d, residuals.baseAddress!, into: scratch.baseAddress!)
+                    BLAS.multiplyTransposed(block, rows: range.count, columns: d, floatScratch.baseAddress!,
+                                            into: blockGradient.baseAddress!)
                 } else {
-                    BLAS.multiply(block, transposeA: true, residuals.baseAddress!, into: scratch.baseAddress!,
+                    BLAS.multiply(block, transposeA: true, floatScratch.baseAddress!, into: blockGradient.baseAddress!,
                                   m: d, n: k, k: range.count)
                 }
             }
-            for j in 0 ..< d * k { gradient[j] += Double(scratch[j]) }
+            for j in 0 ..< d * k { gradient[j] += Double(blockGradient[j]) }
         case .sparse(let m):
             m.sparseAccumulateTransposed(rows: range, residuals: residuals, outputs: k, into: gradient)
         }
@@ -127,20 +138,20 @@ extension SparseMatrix {
     }
 
     /// `G += X_rowsᵀ·R`, scattered straight into the float64 gradient.
-    func sparseAccumulateTransposed(rows range: Range<Int>, residuals: UnsafeBufferPointer<Float>, outputs k: Int,
+    func sparseAccumulateTransposed(rows range: Range<Int>, residuals: UnsafeBufferPointer<Double>, outputs k: Int,
                                     into gradient: UnsafeMutableBufferPointer<Double>) {
         rowOffsets.withUnsafeBufferPointer { offsets in
             columnIndices.withUnsafeBufferPointer { cols in
                 values.withUnsafeBufferPointer { vals in
                     for (i, row) in range.enumerated() {
                         if k == 1 {
-                            let r = Double(residuals[i])
+                            let r = residuals[i]
                             if r == 0 { continue }
                             for p in offsets[row] ..< offsets[row + 1] { gradient[Int(cols[p])] += Double(vals[p]) * r }
                         } else {
                             for p in offsets[row] ..< offsets[row + 1] {
                                 let v = Double(vals[p]), base = Int(cols[p]) * k
-                                for c in 0 ..< k { gradient[base + c] += v * Double(residuals[i * k + c]) }
+                                for c in 0 ..< k { gradient[base + c] += v * residuals[i * k + c] }
                             }
                         }
                     }

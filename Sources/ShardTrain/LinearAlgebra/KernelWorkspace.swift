@@ -3,9 +3,11 @@
 public struct KernelWorkspace: Sendable {
     /// Rows per block: a block of features plus its margins stays in the L2 cache.
     public let blockRows: Int
-    /// `blockRows × outputs` margins, overwritten with loss derivatives.
+    /// `blockRows × outputs` float32 margins.
     var margins: [Float]
-    /// `features × outputs` float32 gradient of one block, before it joins the float64 sum.
+    /// `blockRows × outputs` float64 loss derivatives.
+    var derivatives: [Double]
+    /// `features × outputs` float32 gradient of one dense block, before it joins the float64 sum.
     var blockGradient: [Float]
 
     /// Creates a workspace for a matrix with `features` columns and `outputs` margins per row.
@@ -14,11 +16,13 @@ public struct KernelWorkspace: Sendable {
         let rows = blockRows ?? Self.defaultBlockRows(features: features)
         self.blockRows = max(1, rows)
         margins = [Float](repeating: 0, count: self.blockRows * outputs)
+        derivatives = [Double](repeating: 0, count: self.blockRows * outputs)
         blockGradient = [Float](repeating: 0, count: features * outputs)
     }
 
-    /// About 128 KiB of float32 features per block, between 64 and 4096 rows.
+    /// About 128 KiB of float32 features per block (a quarter of a typical L2 cache, so the
+    /// block is still there for the second half of the fused kernel), between 64 and 2048 rows.
     public static func defaultBlockRows(features: Int) -> Int {
-        min(4096, max(64, (128 * 1024) / (4 * max(1, features))))
+        min(2048, max(64, (128 * 1024) / (4 * max(1, features))))
     }
 }

@@ -2,16 +2,18 @@
 /// logistic and softmax regression differ.
 ///
 /// A loss works on a block of rows at a time, inside the fused gradient kernel: it reads the
-/// margins the kernel computed and overwrites them with the derivatives the kernel needs next.
+/// float32 margins the kernel computed and writes the float64 derivatives the kernel needs next
+/// (kept in float64 so that `Xᵀ·r` loses no precision to the residuals' rounding).
 public protocol Loss: Sendable {
     /// Margins per sample (`K`).
     var outputs: Int { get }
 
-    /// Replaces each row's margins `m` with `sᵢ·∂ℓ(m, yᵢ)/∂m` and returns `Σᵢ sᵢ·ℓ(m, yᵢ)`.
+    /// Writes each row's `sᵢ·∂ℓ(m, yᵢ)/∂m` into `derivatives` and returns `Σᵢ sᵢ·ℓ(m, yᵢ)`.
     /// - Parameters:
-    ///   - margins: `rows × K` margins, row-major; overwritten.
+    ///   - margins: `rows × K` margins, row-major.
+    ///   - derivatives: `rows × K` outputs, row-major.
     ///   - targets: the encoded target of each row (a value, 0/1, or a class index).
     ///   - weights: each row's sample weight `sᵢ`, or `nil` for ones.
-    func applyDerivative(to margins: UnsafeMutableBufferPointer<Float>, targets: UnsafeBufferPointer<Double>,
-                         weights: UnsafeBufferPointer<Double>?) -> Double
+    func derivatives(margins: UnsafeBufferPointer<Float>, into derivatives: UnsafeMutableBufferPointer<Double>,
+                     targets: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?) -> Double
 }

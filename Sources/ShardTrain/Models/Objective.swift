@@ -6,7 +6,7 @@
 ///     lossSum(θ)  = Σ_{i∈R} sᵢ·ℓ(W ᵀxᵢ + b, yᵢ)
 ///     ∂/∂W        = Σ_{i∈R} xᵢ·(sᵢ·∂ℓ/∂m)ᵀ,     ∂/∂b = Σ_{i∈R} sᵢ·∂ℓ/∂m
 ///
-/// computed in one blocked pass over the rows (see
+/// computed in one blocked pass (float32 margins, float64 derivatives and gradient) over the rows (see
 /// ``FeatureMatrix/accumulateGradient(rows:weights:intercepts:gradient:workspace:derivative:)``).
 /// Evaluations of disjoint ranges add up to the evaluation of their union, which is what lets
 /// workers each evaluate a shard.
@@ -64,14 +64,15 @@ public struct Objective: Sendable {
                 gradient.withUnsafeMutableBufferPointer { gp in
                     targets.withUnsafeBufferPointer { tp in
                         features.accumulateGradient(rows: range, weights: wp, intercepts: bp, gradient: gp,
-                                                    workspace: &workspace) { block, rows in
+                                                    workspace: &workspace) { block, residuals, rows in
                             let t = UnsafeBufferPointer(rebasing: tp[rows])
                             if let sampleWeights {
                                 return sampleWeights.withUnsafeBufferPointer { sp in
-                                    loss.applyDerivative(to: block, targets: t, weights: UnsafeBufferPointer(rebasing: sp[rows]))
+                                    loss.derivatives(margins: block, into: residuals, targets: t,
+                                                     weights: UnsafeBufferPointer(rebasing: sp[rows]))
                                 }
                             }
-                            return loss.applyDerivative(to: block, targets: t, weights: nil)
+                            return loss.derivatives(margins: block, into: residuals, targets: t, weights: nil)
                         }
                     }
                 }

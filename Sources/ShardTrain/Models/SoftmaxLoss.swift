@@ -15,8 +15,8 @@ public struct SoftmaxLoss: Loss {
 
     public var outputs: Int { classes }
 
-    public func applyDerivative(to margins: UnsafeMutableBufferPointer<Float>, targets: UnsafeBufferPointer<Double>,
-                                weights: UnsafeBufferPointer<Double>?) -> Double {
+    public func derivatives(margins: UnsafeBufferPointer<Float>, into derivatives: UnsafeMutableBufferPointer<Double>,
+                            targets: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?) -> Double {
         let k = classes
         var sum = 0.0
         for i in 0 ..< targets.count {
@@ -30,7 +30,7 @@ public struct SoftmaxLoss: Loss {
             sum += s * (largest + log(total) - Double(margins[row + y]))
             for c in 0 ..< k {
                 let p = exp(Double(margins[row + c]) - largest) / total
-                margins[row + c] = Float(s * (p - (c == y ? 1 : 0)))
+                derivatives[row + c] = s * (p - (c == y ? 1 : 0))
             }
         }
         return sum

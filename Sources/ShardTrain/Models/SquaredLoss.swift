@@ -3,14 +3,14 @@ public struct SquaredLoss: Loss {
     public init() {}
     public var outputs: Int { 1 }
 
-    public func applyDerivative(to margins: UnsafeMutableBufferPointer<Float>, targets: UnsafeBufferPointer<Double>,
-                                weights: UnsafeBufferPointer<Double>?) -> Double {
+    public func derivatives(margins: UnsafeBufferPointer<Float>, into derivatives: UnsafeMutableBufferPointer<Double>,
+                            targets: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?) -> Double {
         var sum = 0.0
         for i in 0 ..< targets.count {
             let s = weights?[i] ?? 1
             let r = Double(margins[i]) - targets[i]
             sum += s * 0.5 * r * r
-            margins[i] = Float(s * r)
+            derivatives[i] = s * r
         }
         return sum
     }

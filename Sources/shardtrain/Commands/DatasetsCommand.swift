@@ -64,13 +64,13 @@ struct SynthCommand: ParsableCommand {
                                              classes: classes, noise: noise, seed: seed)
         if output.hasSuffix(".npy"), case .dense(let matrix) = dataset.features {
             let labelsPath = String(output.dropLast(4)) + ".labels.npy"
-            try report { () throws(DataError) in
+            try report {
                 try NPYWriter.write(matrix, to: output)
                 try NPYWriter.write(dataset.labels, to: labelsPath)
             }
             print("wrote \(rows) × \(features) to \(output) and labels to \(labelsPath)")
         } else {
-            try report { () throws(DataError) in try LIBSVMWriter.write(dataset, to: output) }
+            try report { try LIBSVMWriter.write(dataset, to: output) }
             print("wrote \(rows) × \(features) to \(output)")
         }
     }

@@ -20,9 +20,9 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let fitted = try report { () throws(ModelFileError) in try ModelFile.read(from: model) }
+        let fitted = try report { try ModelFile.read(from: model) }
         let (dataset, _) = try loadDataset(data, dataOptions.loadOptions(featureCount: dataOptions.features ?? fitted.featureCount))
-        let evaluation = try report { () throws(TrainingError) in try fitted.evaluate(dataset) }
+        let evaluation = try report { try fitted.evaluate(dataset) }
         if json {
             var line = evaluation.json
             line.add("rows", dataset.rowCount)

@@ -16,8 +16,8 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let container = try report { () throws(ModelFileError) in try SafeTensorsFile.read(from: model) }
-        let fitted = try report { () throws(ModelFileError) in try ModelFile.read(from: model) }
+        let container = try report { try SafeTensorsFile.read(from: model) }
+        let fitted = try report { try ModelFile.read(from: model) }
         let size = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? nil
         let zeros = fitted.weights.filter { $0 == 0 }.count
         let sparsity = fitted.weights.isEmpty ? 0 : Double(zeros) / Double(fitted.weights.count)

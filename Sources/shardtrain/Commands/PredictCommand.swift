@@ -24,12 +24,12 @@ struct PredictCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let fitted = try report { () throws(ModelFileError) in try ModelFile.read(from: model) }
+        let fitted = try report { try ModelFile.read(from: model) }
         let (dataset, _) = try loadDataset(data, dataOptions.loadOptions(featureCount: dataOptions.features ?? fitted.featureCount))
-        let labels = try report { () throws(TrainingError) in try fitted.predict(dataset.features) }
+        let labels = try report { try fitted.predict(dataset.features) }
         var scores: [Double] = []
         if probabilities, fitted.kind.isClassifier {
-            scores = try report { () throws(TrainingError) in try fitted.probabilities(dataset.features) }
+            scores = try report { try fitted.probabilities(dataset.features) }
         }
         var text = ""
         text.reserveCapacity(dataset.rowCount * 12)
@@ -46,7 +46,7 @@ struct PredictCommand: ParsableCommand {
             text += "\n"
         }
         if let output {
-            try report { () throws(AtomicFile.WriteError) in try AtomicFile.write(text: text, to: output) }
+            try report { try AtomicFile.write(text: text, to: output) }
         } else {
             print(text, terminator: "")
         }

@@ -115,7 +115,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if verbose { StandardError.line(BLASBootstrap.describe()) }
-        let trainer = try report { () throws(TrainingError) in try Trainer(makeConfiguration()) }
+        let trainer = try report { try Trainer(makeConfiguration()) }
         var (train, loadSeconds) = try loadDataset(data, dataOptions.loadOptions())
         var testSet: Dataset?
         if let test {
@@ -130,12 +130,12 @@ struct TrainCommand: ParsableCommand {
             StandardError.line("data: \(train.rowCount) rows × \(train.featureCount) features (\(storage)), loaded in \(String(format: "%.3f", loadSeconds)) s")
         }
 
-        let prepared = try report { () throws(TrainingError) in try trainer.prepare(train) }
+        let prepared = try report { try trainer.prepare(train) }
         let problem = LocalProblem(objective: prepared.objective, l2Penalty: trainer.configuration.l2Penalty,
                                    l1Penalty: trainer.configuration.l1Penalty)
         let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: testSet ?? train)
         var last: IterationReport?
-        var fitted = try report { () throws(TrainingError) in
+        var fitted = try report {
             try trainer.fit(problem, prepared: prepared) { iteration in
                 last = iteration
                 progress.update(iteration)
@@ -143,14 +143,14 @@ struct TrainCommand: ParsableCommand {
         }
         progress.finish(last)
 
-        let trainReport = try report { () throws(TrainingError) in try fitted.evaluate(train) }
-        let testReport = try testSet.map { set in try report { () throws(TrainingError) in try fitted.evaluate(set) } }
+        let trainReport = try report { try fitted.evaluate(train) }
+        let testReport = try testSet.map { set in try report { try fitted.evaluate(set) } }
         var metrics = JSONLine()
         metrics.add("train", object: trainReport.json)
         if let testReport { metrics.add("test", object: testReport.json) }
         fitted.metadata["metrics"] = metrics.rendered
         let model = fitted
-        try report { () throws(ModelFileError) in try ModelFile.write(model, to: output) }
+        try report { try ModelFile.write(model, to: output) }
 
         let summary = fitted.summary
         if !summary.converged {

@@ -3,7 +3,7 @@ import ShardTrain
 
 /// How to read a data file: shared by every command that reads one.
 struct DataOptions: ParsableArguments {
-    @Option(help: "File format: libsvm, csv or npy (default: from the extension; .csv, .npy, else libsvm).")
+    @Option(help: "File format: libsvm, csv or npy (default: by extension, else by content).")
     var format: DataFormat?
 
     @Option(help: "Number of features (LIBSVM); default: the largest index in the file.")
@@ -48,6 +48,6 @@ extension DataFormat: ExpressibleByArgument {}
 func loadDataset(_ path: String, _ options: DataLoadOptions) throws -> (Dataset, seconds: Double) {
     let clock = ContinuousClock()
     let start = clock.now
-    let dataset = try report { () throws(DataError) in try DatasetLoader.load(path, options: options) }
+    let dataset = try report { try DatasetLoader.load(path, options: options) }
     return (dataset, (clock.now - start).seconds)
 }

@@ -1,3 +1,5 @@
+import ShardTrain
+
 /// Builds one JSON object, keys in insertion order, for the last line of `--json` output.
 struct JSONLine {
     private var fields: [String] = []
