@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import ShardTrain
 
 /// The `shardtrain` command-line tool: a thin layer over the ShardTrain library.
@@ -19,6 +20,13 @@ struct ShardTrainCommand: ParsableCommand {
     static func main() {
         BLASBootstrap.ensureBestKernel()
         BLASRuntime.setThreadCount(1)
+        // The library logs through swift-log; the tool shows its own messages (a warning when
+        // training does not converge), so only the library's errors reach stderr.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
