@@ -92,3 +92,9 @@ enum JSONText {
         return "\(value)"
     }
 }
+
+/// JSON string escaping, shared with the command-line tool's JSON output.
+public enum JSONEscaping {
+    /// `text` as a quoted JSON string literal.
+    public static func quoted(_ text: String) -> String { JSONText.quoted(text) }
+}
