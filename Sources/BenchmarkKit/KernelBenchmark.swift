@@ -21,8 +21,11 @@ public struct KernelBenchmark: Sendable {
     public var features: Int
     public var runs: Int
     public var seed: UInt64
+    /// Rows per kernel block; `nil` for the library's default.
+    public var blockRows: Int?
 
-    public init(rows: Int = 1_000_000, features: Int = 100, runs: Int = 5, seed: UInt64 = 1) {
+    public init(rows: Int = 1_000_000, features: Int = 100, runs: Int = 5, seed: UInt64 = 1, blockRows: Int? = nil) {
+        self.blockRows = blockRows
         self.rows = rows
         self.features = features
         self.runs = runs
@@ -54,14 +57,13 @@ public struct KernelBenchmark: Sendable {
         let objective = Objective(loss: LogisticLoss(), features: dataset.features, targets: targets)
         var generator = SeededGenerator(seed: seed &+ 1)
         let parameters = (0 ..< objective.parameterCount).map { _ in generator.nextGaussian() * 0.1 }
-        var workspace = objective.makeWorkspace()
+        var workspace = KernelWorkspace(features: objective.features.columns, outputs: objective.outputs, blockRows: blockRows)
         let stream = bytesOf(dataset.features)
-        let baseline = Timing.measure(runs: runs) {
+        let (baseline, kernel) = Timing.measurePair(runs: runs, baseline: {
             stream.withUnsafeBufferPointer { blackHole(StreamRead.sum($0)) }
-        }
-        let kernel = Timing.measure(runs: runs) {
+        }, subject: {
             blackHole(objective.evaluate(parameters, rows: 0 ..< dataset.rowCount, workspace: &workspace).lossSum)
-        }
+        })
         return Result(name: name, bytes: stream.count * 4, baseline: baseline, kernel: kernel)
     }
 }

@@ -21,6 +21,32 @@ public struct Timing: Sendable {
     }
 }
 
+extension Timing {
+    /// Times `baseline` and `subject` alternately, `runs` times each after one warm-up of each,
+    /// so that both see the same machine state (load from other processes, frequency).
+    public static func measurePair(runs: Int, baseline: () -> Void, subject: () -> Void) -> (baseline: Timing, subject: Timing) {
+        let clock = ContinuousClock()
+        baseline()
+        subject()
+        var first: [Double] = [], second: [Double] = []
+        func seconds(_ body: () -> Void) -> Double {
+            let start = clock.now
+            body()
+            let (s, attoseconds) = (clock.now - start).components
+            return Double(s) + Double(attoseconds) * 1e-18
+        }
+        for _ in 0 ..< max(1, runs) {
+            first.append(seconds(baseline))
+            second.append(seconds(subject))
+        }
+        func summary(_ samples: [Double]) -> Timing {
+            let sorted = samples.sorted()
+            return Timing(best: sorted[0], median: sorted[sorted.count / 2], runs: sorted.count)
+        }
+        return (summary(first), summary(second))
+    }
+}
+
 /// Keeps a computed value alive so the optimizer cannot drop the work that produced it.
 @inline(never) @_optimize(none)
 public func blackHole<T>(_ value: T) {}

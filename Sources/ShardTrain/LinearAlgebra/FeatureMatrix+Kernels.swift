@@ -12,7 +12,11 @@ extension FeatureMatrix {
         precondition(weights.count == columns * k && out.count >= range.count * k, "margins: shapes disagree")
         let n = range.count
         guard n > 0 else { return }
-        for i in 0 ..< n { for c in 0 ..< k { out[i * k + c] = intercepts[c] } }
+        if k == 1 {
+            UnsafeMutableBufferPointer(rebasing: out[0 ..< n]).update(repeating: intercepts[0])
+        } else {
+            for i in 0 ..< n { for c in 0 ..< k { out[i * k + c] = intercepts[c] } }
+        }
         switch self {
         case .dense(let m):
             guard m.columns > 0 else { return }
@@ -70,8 +74,10 @@ extension FeatureMatrix {
                     let residuals = UnsafeMutableBufferPointer(rebasing: derivativeStorage[0 ..< n * k])
                     margins(rows: start ..< end, weights: weights, intercepts: intercepts, into: block)
                     lossSum += derivative(UnsafeBufferPointer(block), residuals, start ..< end)
-                    for i in 0 ..< n {
-                        for c in 0 ..< k { gradient[d * k + c] += residuals[i * k + c] }
+                    for c in 0 ..< k {
+                        var sum = 0.0
+                        for i in 0 ..< n { sum += residuals[i * k + c] }
+                        gradient[d * k + c] += sum
                     }
                     accumulateTransposed(rows: start ..< end, residuals: UnsafeBufferPointer(residuals), outputs: k,
                                          floatScratch: block, blockGradient: blockGradient, into: gradient)

@@ -48,7 +48,8 @@ public struct LabelEncoding: Sendable, Equatable {
         return targets
     }
 
-    static func format(_ value: Double) -> String {
+    /// A label as people write it: `1`, `-1`, `3` for whole numbers, else the real value.
+    public static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 

@@ -28,6 +28,9 @@ struct KernelBenchCommand: ParsableCommand {
     @Option(help: "Also run a sparse matrix with this many stored entries per row.")
     var nnzPerRow: Int?
 
+    @Option(help: "Rows per kernel block (default: about 128 KiB of features).")
+    var blockRows: Int?
+
     @Option(help: "Timed runs (best is reported).")
     var runs: Int = 5
 
@@ -36,7 +39,7 @@ struct KernelBenchCommand: ParsableCommand {
 
     func run() throws {
         StandardError.line(BLASBootstrap.describe())
-        let benchmark = KernelBenchmark(rows: rows, features: features, runs: runs)
+        let benchmark = KernelBenchmark(rows: rows, features: features, runs: runs, blockRows: blockRows)
         var results = [benchmark.runDense()]
         if let nnzPerRow { results.append(benchmark.runSparse(nonzerosPerRow: nnzPerRow)) }
         for result in results {

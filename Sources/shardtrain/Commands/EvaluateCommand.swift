@@ -35,18 +35,11 @@ struct EvaluateCommand: ParsableCommand {
         }
         if case .classification(let metrics) = evaluation {
             print("  confusion (rows: true class, columns: predicted)")
-            let labels = metrics.classes.map { LabelText.format($0) }
+            let labels = metrics.classes.map { LabelEncoding.format($0) }
             print("    " + labels.map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined())
             for (k, row) in metrics.confusion.enumerated() {
                 print("    " + row.map { String($0).padding(toLength: 8, withPad: " ", startingAt: 0) }.joined() + " ← \(labels[k])")
             }
         }
-    }
-}
-
-/// Label values as users wrote them: `1`, `-1`, `3`, or a real number.
-enum LabelText {
-    static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

@@ -40,7 +40,7 @@ struct InspectCommand: ParsableCommand {
         }
         print("model file   \(model)" + (size.map { " (\($0) bytes)" } ?? ""))
         print("kind         \(fitted.kind.rawValue), \(fitted.featureCount) features, \(fitted.outputs) output(s)")
-        if !fitted.classes.isEmpty { print("classes      " + fitted.classes.map(LabelText.format).joined(separator: ", ")) }
+        if !fitted.classes.isEmpty { print("classes      " + fitted.classes.map(LabelEncoding.format).joined(separator: ", ")) }
         print(String(format: "sparsity     %.2f%% of %d weights are zero", 100 * sparsity, fitted.weights.count))
         print("tensors")
         for name in container.tensors.keys.sorted() {

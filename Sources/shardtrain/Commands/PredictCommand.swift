@@ -34,7 +34,7 @@ struct PredictCommand: ParsableCommand {
         var text = ""
         text.reserveCapacity(dataset.rowCount * 12)
         for i in 0 ..< dataset.rowCount {
-            text += fitted.kind.isClassifier ? LabelText.format(labels[i]) : "\(labels[i])"
+            text += fitted.kind.isClassifier ? LabelEncoding.format(labels[i]) : "\(labels[i])"
             if !scores.isEmpty {
                 if fitted.kind == .logistic {
                     text += " \(1 - scores[i]) \(scores[i])"
