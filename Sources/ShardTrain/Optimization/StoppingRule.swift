@@ -11,7 +11,7 @@ public struct StoppingRule: Sendable, Equatable {
     /// Iteration (or epoch) limit.
     public var maxIterations: Int
 
-    public init(gradientTolerance: Double = 1e-6, objectiveTolerance: Double = 1e-9, maxIterations: Int = 500) {
+    public init(gradientTolerance: Double = 1e-6, objectiveTolerance: Double = 1e-10, maxIterations: Int = 500) {
         self.gradientTolerance = gradientTolerance
         self.objectiveTolerance = objectiveTolerance
         self.maxIterations = maxIterations

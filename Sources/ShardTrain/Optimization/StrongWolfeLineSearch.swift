@@ -6,6 +6,12 @@
 ///
 /// with `φ(α) = F(x + α·d)`. Trial steps are bracketed, then refined by safeguarded cubic
 /// interpolation. Each trial is one evaluation of the objective and gradient (one pass).
+///
+/// Near an optimum the objective's change per step falls below the rounding noise of its
+/// float32 evaluation (about 1e-8 of its value), and sufficient decrease can no longer be
+/// verified from values. There a trial is also accepted on the approximate Wolfe conditions of
+/// Hager & Zhang (2005), which use only slopes: `φ(α) ≤ φ(0) + ε·|φ(0)|` and
+/// `σ·φ'(0) ≤ φ'(α) ≤ (2δ − 1)·φ'(0)`.
 struct StrongWolfeLineSearch {
     /// A trial point on the line.
     struct Point {
@@ -19,6 +25,15 @@ struct StrongWolfeLineSearch {
     var sufficientDecrease = 1e-4
     var curvature = 0.9
     var maxEvaluations = 25
+    /// `ε`: the relative noise of an objective value, below which values cannot be compared.
+    var valueNoise = 1e-7
+
+    /// The approximate Wolfe conditions (slopes only, value within noise).
+    func acceptsApproximately(_ trial: Point, origin: Point) -> Bool {
+        trial.value <= origin.value + valueNoise * abs(origin.value)
+            && trial.slope >= curvature * origin.slope
+            && trial.slope <= (2 * sufficientDecrease - 1) * origin.slope
+    }
 
     /// Searches from `origin` (α = 0) with the first trial at `initialStep`.
     /// - Parameter evaluate: evaluates `φ` and `φ'` at a step.
@@ -38,6 +53,7 @@ struct StrongWolfeLineSearch {
                 continue
             }
             if trial.value < origin.value, trial.value < (best?.value ?? .infinity) { best = trial }
+            if acceptsApproximately(trial, origin: origin) { return (trial, evaluations) }
             if trial.value > origin.value + sufficientDecrease * alpha * origin.slope
                 || (evaluations > 1 && trial.value >= previous.value) {
                 return try zoom(origin: origin, low: previous, high: trial, used: evaluations, best: best, evaluate: evaluate)
@@ -60,6 +76,7 @@ struct StrongWolfeLineSearch {
             let trial = try evaluate(alpha)
             evaluations += 1
             if trial.value.isFinite, trial.value < origin.value, trial.value < (best?.value ?? .infinity) { best = trial }
+            if trial.value.isFinite, acceptsApproximately(trial, origin: origin) { return (trial, evaluations) }
             if !trial.value.isFinite || trial.value > origin.value + sufficientDecrease * alpha * origin.slope
                 || trial.value >= low.value {
                 high = trial

@@ -35,7 +35,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var maxIterations: Int?
     /// Relative gradient-norm tolerance (L-BFGS, OWL-QN).
     public var gradientTolerance: Double = 1e-6
-    /// Relative objective-change tolerance; `nil` for the optimizer's default (1e-9 / 1e-4).
+    /// Relative objective-change tolerance; `nil` for the optimizer's default (1e-10 / 1e-4).
     public var objectiveTolerance: Double?
     /// L-BFGS memory `m`.
     public var memory = 10
@@ -76,7 +76,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// The minimizer this configuration asks for (OWL-QN in place of L-BFGS when `l1 > 0`).
     public func makeMinimizer() -> any Minimizer {
-        let iterative = StoppingRule(gradientTolerance: gradientTolerance, objectiveTolerance: objectiveTolerance ?? 1e-9,
+        let iterative = StoppingRule(gradientTolerance: gradientTolerance, objectiveTolerance: objectiveTolerance ?? 1e-10,
                                      maxIterations: maxIterations ?? 500)
         let stochastic = StoppingRule(gradientTolerance: 0, objectiveTolerance: objectiveTolerance ?? 1e-4,
                                       maxIterations: maxIterations ?? 50)

@@ -55,7 +55,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Relative gradient-norm tolerance (lbfgs).")
     var tolerance: Double = 1e-6
 
-    @Option(help: "Relative objective-change tolerance (default: lbfgs 1e-9, sgd/adam 1e-4).")
+    @Option(help: "Relative objective-change tolerance (default: lbfgs 1e-10, sgd/adam 1e-4).")
     var objectiveTolerance: Double?
 
     @Option(help: "Standardize features: auto (dense data only), on or off.")
