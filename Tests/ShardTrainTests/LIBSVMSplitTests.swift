@@ -64,3 +64,29 @@ import TestSupport
         }
     }
 }
+
+/// Parallel parsing gives exactly the sequential result.
+@Suite struct LIBSVMParallelReadTests {
+    @Test(arguments: [2, 3, 8])
+    func parallelReadEqualsSequentialRead(threads: Int) throws {
+        let reader = LIBSVMReader(featureCount: 123)
+        let sequential = try reader.read(path: Fixtures.dataset("a9a"))
+        let parallel = try reader.read(path: Fixtures.dataset("a9a"), threads: threads)
+        #expect(parallel.features == sequential.features)
+        #expect(parallel.labels == sequential.labels)
+    }
+
+    @Test func parallelReadReportsAbsoluteLineNumbers() throws {
+        var text = ""
+        for i in 0 ..< 2000 { text += "\(i % 2 == 0 ? 1 : -1) 1:0.5 4:1\n" }
+        text += "+1 2:1 2:3\n"
+        let path = Fixtures.writeTemporaryFile(text, name: "late-error.svm")
+        do {
+            _ = try LIBSVMReader().read(path: path, threads: 4)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 2001)
+            #expect(error.code == .indicesNotIncreasing)
+        }
+    }
+}

@@ -1,6 +1,8 @@
+import Foundation
+
 /// How ``DatasetLoader`` reads a file; every option has a sensible default.
 public struct DataLoadOptions: Sendable {
-    /// The format, or `nil` to detect it from the extension (``DataFormat/init(detectingFrom:)``).
+    /// The format, or `nil` to detect it from the extension or content (``DataFormat/init(sniffing:)``).
     public var format: DataFormat?
     /// The number of features: fixed for LIBSVM, checked for CSV and NPY; `nil` for what the file holds.
     public var featureCount: Int?
@@ -10,10 +12,13 @@ public struct DataLoadOptions: Sendable {
     public var labelColumn: CSVLabelColumn?
     /// Whether a CSV file starts with a header row; `nil` to detect it.
     public var hasHeader: Bool?
+    /// Threads parsing LIBSVM text; `nil` uses every core for files of 16 MiB or more.
+    public var threads: Int?
 
     /// Creates options.
     public init(format: DataFormat? = nil, featureCount: Int? = nil, labelsPath: String? = nil,
-                labelColumn: CSVLabelColumn? = nil, hasHeader: Bool? = nil) {
+                labelColumn: CSVLabelColumn? = nil, hasHeader: Bool? = nil, threads: Int? = nil) {
+        self.threads = threads
         self.format = format
         self.featureCount = featureCount
         self.labelsPath = labelsPath
@@ -40,7 +45,8 @@ public enum DatasetLoader {
         let dataset: Dataset
         switch format {
         case .libsvm:
-            return try LIBSVMReader(featureCount: options.featureCount).read(path: path)
+            let reader = LIBSVMReader(featureCount: options.featureCount)
+            return try reader.read(path: path, threads: options.threads ?? automaticThreads(for: path))
         case .csv:
             dataset = try CSVReader(hasHeader: options.hasHeader, labelColumn: options.labelColumn).read(path: path)
         case .npy:
@@ -53,5 +59,11 @@ public enum DatasetLoader {
             throw DataError(.shapeMismatch, file: path, message: "file has \(dataset.featureCount) features — expected \(count)")
         }
         return dataset
+    }
+
+    /// Every core for files of 16 MiB or more, else one thread.
+    static func automaticThreads(for path: String) -> Int {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return size >= 16 << 20 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
     }
 }
