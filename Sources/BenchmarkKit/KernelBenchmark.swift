@@ -9,6 +9,9 @@ public struct KernelBenchmark: Sendable {
         public var bytes: Int
         public var baseline: Timing
         public var kernel: Timing
+        /// One BLAS matrix–vector product over the whole matrix (margins only, no loss, no
+        /// gradient): what the BLAS alone needs for one read of the data. `nil` for sparse data.
+        public var blasOnly: Timing?
         /// Kernel best time over baseline best time (1.0 = at the memory-bandwidth floor).
         public var ratio: Double { kernel.best / baseline.best }
         /// Bandwidth of the baseline, GB/s.
@@ -64,6 +67,21 @@ public struct KernelBenchmark: Sendable {
         }, subject: {
             blackHole(objective.evaluate(parameters, rows: 0 ..< dataset.rowCount, workspace: &workspace).lossSum)
         })
-        return Result(name: name, bytes: stream.count * 4, baseline: baseline, kernel: kernel)
+        var blasOnly: Timing?
+        if case .dense(let matrix) = dataset.features {
+            let w = (0 ..< matrix.columns).map { _ in Float(generator.nextGaussian() * 0.1) }
+            var out = [Float](repeating: 0, count: matrix.rows)
+            blasOnly = Timing.measurePair(runs: runs, baseline: {
+                stream.withUnsafeBufferPointer { blackHole(StreamRead.sum($0)) }
+            }, subject: {
+                matrix.values.withUnsafeBufferPointer { x in
+                    out.withUnsafeMutableBufferPointer { y in
+                        BLAS.multiply(x.baseAddress!, rows: matrix.rows, columns: matrix.columns, w, into: y.baseAddress!)
+                    }
+                }
+                blackHole(out[0])
+            }).subject
+        }
+        return Result(name: name, bytes: stream.count * 4, baseline: baseline, kernel: kernel, blasOnly: blasOnly)
     }
 }

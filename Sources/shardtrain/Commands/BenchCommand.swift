@@ -47,6 +47,9 @@ struct KernelBenchCommand: ParsableCommand {
             print(String(format: "  stream read  %.4f s  (%.2f GB/s)", result.baseline.best, result.baselineGBps))
             print(String(format: "  gradient     %.4f s  (%.2f GB/s)", result.kernel.best, result.kernelGBps))
             print(String(format: "  ratio        %.3f × the stream-read time", result.ratio))
+            if let blas = result.blasOnly {
+                print(String(format: "  BLAS sgemv alone (margins only) %.4f s = %.3f × the stream-read time", blas.best, blas.best / result.baseline.best))
+            }
         }
         if json {
             var line = JSONLine()
@@ -56,6 +59,7 @@ struct KernelBenchCommand: ParsableCommand {
                 line.add("\(prefix)_stream_seconds", result.baseline.best)
                 line.add("\(prefix)_gradient_seconds", result.kernel.best)
                 line.add("\(prefix)_ratio", result.ratio)
+                if let blas = result.blasOnly { line.add("\(prefix)_blas_only_ratio", blas.best / result.baseline.best) }
             }
             print(line.rendered)
         }
