@@ -14,7 +14,7 @@ struct ShardTrainCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self,
-                      DatasetsCommand.self, BenchCommand.self]
+                      DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
     )
 
     static func main() {

@@ -89,12 +89,6 @@ import TestSupport
         #expect(run.stderr.contains("corrupt.model"))
     }
 
-    @Test func multipleWorkersSayHonestlyTheyAreNotThereYet() throws {
-        let run = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--workers", "2", "--output", "/dev/null"])
-        #expect(run.status != 0)
-        #expect(run.stderr.contains("not in this build yet"))
-    }
-
     @Test func badHyperparametersAreRefusedBeforeReadingData() throws {
         let run = try CLI.run(["train", "--model", "logistic", "--data", "no-such-file", "--l2", "-1", "--output", "/dev/null"])
         #expect(run.status != 0)

@@ -21,7 +21,7 @@ import TestSupport
         configuration.fitIntercept = false
         let trainer = try Trainer(configuration)
         let prepared = try trainer.prepare(train)
-        let problem = LocalProblem(objective: prepared.objective, l2Penalty: 1, l1Penalty: 0)
+        let problem = try trainer.makeLocalProblem(prepared)
         let theirObjective = try problem.objective(theirWeights + [0])
         let model = try trainer.fit(train)
         let ours = model.summary.objective
@@ -100,7 +100,7 @@ import TestSupport
         let trainer = try Trainer(configuration)
         let model = try trainer.fit(train)
         let prepared = try trainer.prepare(train)
-        let problem = LocalProblem(objective: prepared.objective, l2Penalty: 0, l1Penalty: mu)
+        let problem = try trainer.makeLocalProblem(prepared)
         let theirs = try problem.objective(try Self.liblinearWeights(modelPath, features: 123, labels: train.labels) + [0])
         #expect(model.summary.converged)
         #expect(abs(model.summary.objective - theirs) <= 1e-5 * theirs, "ours \(model.summary.objective), LIBLINEAR \(theirs)")

@@ -11,4 +11,13 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
 
     /// Whether the model predicts classes.
     public var isClassifier: Bool { self != .linear }
+
+    /// The loss this kind of model minimizes (`classes` is used by softmax).
+    public func makeLoss(classes: Int) -> any Loss {
+        switch self {
+        case .linear: SquaredLoss()
+        case .logistic: LogisticLoss()
+        case .softmax: SoftmaxLoss(classes: classes)
+        }
+    }
 }

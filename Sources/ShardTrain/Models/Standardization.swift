@@ -16,8 +16,22 @@ public struct Standardization: Sendable, Equatable, Codable {
         self.scales = scales
     }
 
-    /// Fits means and scales on a dense matrix, weighting each row by `sampleWeights`.
-    public init(fitting matrix: DenseMatrix, sampleWeights: [Double]? = nil) {
+    /// Means and scales from per-feature sums `Σ sᵢxᵢⱼ`, sums of squares `Σ sᵢxᵢⱼ²` and the total
+    /// weight `Σ sᵢ`: how shards' statistics combine into one standardization.
+    public init(sums: [Double], squareSums: [Double], total: Double) {
+        let n = max(total, .leastNonzeroMagnitude)
+        let means = sums.map { $0 / n }
+        self.means = means
+        scales = means.indices.map { j in
+            let variance = max(squareSums[j] / n - means[j] * means[j], 0)
+            let sd = variance.squareRoot()
+            return sd > 1e-12 * max(1, abs(means[j])) ? sd : 1
+        }
+    }
+
+    /// Per-feature sums and sums of squares of a dense matrix (weighted by `sampleWeights`), and
+    /// the total weight: the statistics ``init(sums:squareSums:total:)`` combines.
+    public static func statistics(of matrix: DenseMatrix, sampleWeights: [Double]? = nil) -> (sums: [Double], squareSums: [Double], total: Double) {
         let d = matrix.columns
         var sum = [Double](repeating: 0, count: d), sumSquares = sum
         var total = 0.0
@@ -33,14 +47,13 @@ public struct Standardization: Sendable, Equatable, Codable {
                 }
             }
         }
-        let n = max(total, .leastNonzeroMagnitude)
-        let means = sum.map { $0 / n }
-        self.means = means
-        scales = (0 ..< d).map { j in
-            let variance = max(sumSquares[j] / n - means[j] * means[j], 0)
-            let sd = variance.squareRoot()
-            return sd > 1e-12 * max(1, abs(means[j])) ? sd : 1
-        }
+        return (sum, sumSquares, total)
+    }
+
+    /// Fits means and scales on a dense matrix, weighting each row by `sampleWeights`.
+    public init(fitting matrix: DenseMatrix, sampleWeights: [Double]? = nil) {
+        let (sums, squareSums, total) = Self.statistics(of: matrix, sampleWeights: sampleWeights)
+        self.init(sums: sums, squareSums: squareSums, total: total)
     }
 
     /// Applies the transform to every row of `matrix`, in place.

@@ -1,9 +1,16 @@
-/// A dataset made ready for an optimizer: the objective over encoded, standardized data, and
-/// what is needed to turn optimal parameters back into a ``LinearModel``.
+/// A dataset made ready for an optimizer: the objective over encoded, standardized data (when
+/// the data is in this process), and what is needed to turn optimal parameters back into a
+/// ``LinearModel``.
 public struct PreparedTraining: Sendable {
-    /// The data term.
-    public let objective: Objective
+    /// The data term, or `nil` when the data lives in worker processes.
+    public let objective: Objective?
     public let kind: ModelKind
+    /// Number of features `d`.
+    public let featureCount: Int
+    /// Margins per row `K`.
+    public let outputs: Int
+    /// Number of training rows.
+    public let rowCount: Int
     /// Class labels in class order (empty for regression).
     public let classes: [Double]
     /// The standardization applied to the features, if any.
@@ -13,10 +20,38 @@ public struct PreparedTraining: Sendable {
     /// Where the data came from.
     public let source: String
 
+    /// Describes training whose data term is evaluated in this process.
+    public init(objective: Objective, kind: ModelKind, classes: [Double], standardization: Standardization?,
+                fingerprint: String, source: String) {
+        self.objective = objective
+        self.kind = kind
+        featureCount = objective.features.columns
+        outputs = objective.outputs
+        rowCount = objective.rowCount
+        self.classes = classes
+        self.standardization = standardization
+        self.fingerprint = fingerprint
+        self.source = source
+    }
+
+    /// Describes training whose data term is evaluated elsewhere (by workers).
+    public init(kind: ModelKind, featureCount: Int, rowCount: Int, classes: [Double], standardization: Standardization?,
+                fingerprint: String, source: String) {
+        objective = nil
+        self.kind = kind
+        self.featureCount = featureCount
+        outputs = kind == .softmax ? classes.count : 1
+        self.rowCount = rowCount
+        self.classes = classes
+        self.standardization = standardization
+        self.fingerprint = fingerprint
+        self.source = source
+    }
+
     /// The fitted model for training-layout parameters `θ` (`d × K` weights, then `K`
     /// intercepts, on the standardized scale).
     public func model(from parameters: [Double], summary: TrainingSummary, configuration: TrainingConfiguration) -> LinearModel {
-        let d = objective.features.columns, k = objective.outputs
+        let d = featureCount, k = outputs
         var weights = [Double](repeating: 0, count: k * d)
         var intercepts = Array(parameters[(d * k)...])
         for j in 0 ..< d {
@@ -38,7 +73,7 @@ public struct PreparedTraining: Sendable {
             "optimizer": summary.optimizer,
             "seed": String(configuration.seed),
         ]
-        metadata["training_rows"] = String(objective.rowCount)
+        metadata["training_rows"] = String(rowCount)
         return LinearModel(kind: kind, featureCount: d, weights: weights, intercepts: intercepts, classes: classes,
                            standardization: standardization, summary: summary, metadata: metadata)
     }

@@ -22,8 +22,7 @@ public struct Trainer: Sendable {
     /// - Parameter observer: called after every iteration (epoch), on the calling thread.
     public func fit(_ dataset: Dataset, observer: (IterationReport) -> Void = { _ in }) throws(TrainingError) -> LinearModel {
         let prepared = try prepare(dataset)
-        let problem = LocalProblem(objective: prepared.objective, l2Penalty: configuration.l2Penalty,
-                                   l1Penalty: configuration.l1Penalty)
+        let problem = try makeLocalProblem(prepared)
         return try fit(problem, prepared: prepared, observer: observer)
     }
 
@@ -35,7 +34,10 @@ public struct Trainer: Sendable {
         let result: MinimizationResult
         do {
             if configuration.optimizer == .exact {
-                result = try exactSolution(prepared.objective, problem: problem)
+                guard let objective = prepared.objective else {
+                    throw TrainingError(.invalidConfiguration, "--optimizer exact needs the data in this process; use lbfgs with workers")
+                }
+                result = try exactSolution(objective, problem: problem)
             } else {
                 let start = [Double](repeating: 0, count: problem.parameterCount)
                 result = try configuration.makeMinimizer().minimize(problem, from: start, observer: observer)
@@ -82,16 +84,20 @@ public struct Trainer: Sendable {
         default:
             break
         }
-        let loss: any Loss = switch configuration.kind {
-        case .linear: SquaredLoss()
-        case .logistic: LogisticLoss()
-        case .softmax: SoftmaxLoss(classes: encoding.classes.count)
-        }
+        let loss = configuration.kind.makeLoss(classes: encoding.classes.count)
         let objective = Objective(loss: loss, features: data.features, targets: targets,
                                   sampleWeights: data.sampleWeights, fitIntercept: configuration.fitIntercept)
         return PreparedTraining(objective: objective, kind: configuration.kind, classes: encoding.classes,
                                 standardization: standardization, fingerprint: DatasetFingerprint.of(dataset),
                                 source: dataset.source)
+    }
+
+    /// The in-process problem for prepared data.
+    public func makeLocalProblem(_ prepared: PreparedTraining) throws(TrainingError) -> LocalProblem {
+        guard let objective = prepared.objective else {
+            throw TrainingError(.badData, "the training data is not in this process")
+        }
+        return LocalProblem(objective: objective, l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty)
     }
 
     private func exactSolution(_ objective: Objective, problem: some TrainingProblem) throws -> MinimizationResult {

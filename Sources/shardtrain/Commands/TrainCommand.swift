@@ -25,7 +25,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Hold out this fraction of the training rows as the test set (instead of --test).")
     var testFraction: Double?
 
-    @Option(help: "Worker processes computing gradients.")
+    @Option(help: "Worker processes computing gradients; each reads its own shard of --data.")
     var workers: Int = 1
 
     @Option(help: "Optimizer: lbfgs (OWL-QN with --l1), sgd, adam, or exact (closed-form linear regression).")
@@ -83,11 +83,11 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
-        if workers > 1 {
-            throw ValidationError("""
-            --workers \(workers): multi-process training is not in this build yet (it arrives with the \
-            distributed parameter server); run with --workers 1
-            """)
+        if workers > 1, testFraction != nil {
+            throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")
+        }
+        if workers > 1, optimizer == .exact {
+            throw ValidationError("--optimizer exact needs the data in one process; use lbfgs with --workers \(workers)")
         }
         if let testFraction, !(testFraction > 0 && testFraction < 1) {
             throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)")
@@ -113,9 +113,26 @@ struct TrainCommand: ParsableCommand {
         return configuration
     }
 
+    /// What a local or distributed fit hands to the reporting step.
+    private struct Outcome {
+        var model: LinearModel
+        /// The training rows, when they are in this process (not with workers).
+        var train: Dataset?
+        var test: Dataset?
+        var rows: Int
+        var features: Int
+        var loadSeconds: Double
+        var distributed: DistributedProblem.Statistics?
+    }
+
     func run() throws {
         if verbose { StandardError.line(BLASBootstrap.describe()) }
         let trainer = try report { try Trainer(makeConfiguration()) }
+        let outcome = workers > 1 ? try fitWithWorkers(trainer) : try fitInProcess(trainer)
+        try finish(outcome)
+    }
+
+    private func fitInProcess(_ trainer: Trainer) throws -> Outcome {
         var (train, loadSeconds) = try loadDataset(data, dataOptions.loadOptions())
         var testSet: Dataset?
         if let test {
@@ -129,24 +146,62 @@ struct TrainCommand: ParsableCommand {
             let storage = train.features.isSparse ? "sparse" : "dense"
             StandardError.line("data: \(train.rowCount) rows × \(train.featureCount) features (\(storage)), loaded in \(String(format: "%.3f", loadSeconds)) s")
         }
-
         let prepared = try report { try trainer.prepare(train) }
-        let problem = LocalProblem(objective: prepared.objective, l2Penalty: trainer.configuration.l2Penalty,
-                                   l1Penalty: trainer.configuration.l1Penalty)
-        let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: testSet ?? train)
+        let problem = try report { try trainer.makeLocalProblem(prepared) }
+        let fitted = try fit(trainer, problem, prepared, workers: 1, scoreOn: testSet ?? train)
+        return Outcome(model: fitted, train: train, test: testSet, rows: train.rowCount, features: train.featureCount,
+                       loadSeconds: loadSeconds)
+    }
+
+    /// The parameter server in this process, `workers` worker processes each reading its own
+    /// shard of the file, over a Unix-domain socket.
+    private func fitWithWorkers(_ trainer: Trainer) throws -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let passOn = dataOptions.arguments
+        let cluster = try report {
+            try LocalCluster(workers: workers, executable: LocalWorkers.currentExecutable, configuration: trainer.configuration,
+                             featureCount: dataOptions.features, source: data) { rank, socket in
+                ["worker", "--socket", socket, "--rank", String(rank), "--workers", String(workers), "--data", data] + passOn
+            }
+        }
+        defer { cluster.shutdown() }
+        var loadSeconds = (clock.now - start).seconds
+        var testSet: Dataset?
+        if let test {
+            let (loaded, seconds) = try loadDataset(test, dataOptions.loadOptions(featureCount: cluster.prepared.featureCount))
+            testSet = loaded
+            loadSeconds += seconds
+        }
+        if verbose {
+            StandardError.line("data: \(cluster.prepared.rowCount) rows × \(cluster.prepared.featureCount) features in \(workers) worker processes, ready in \(String(format: "%.3f", loadSeconds)) s")
+        }
+        let fitted = try fit(trainer, cluster.problem, cluster.prepared, workers: workers, scoreOn: testSet)
+        return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
+                       features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
+                       distributed: cluster.problem.statistics)
+    }
+
+    private func fit(_ trainer: Trainer, _ problem: some TrainingProblem, _ prepared: PreparedTraining, workers: Int,
+                     scoreOn scoring: Dataset?) throws -> LinearModel {
+        let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring)
         var last: IterationReport?
-        var fitted = try report {
-            try trainer.fit(problem, prepared: prepared) { iteration in
+        let fitted = try report {
+            try trainer.fit(problem, prepared: prepared, workers: workers) { iteration in
                 last = iteration
                 progress.update(iteration)
             }
         }
         progress.finish(last)
+        return fitted
+    }
 
-        let trainReport = try report { try fitted.evaluate(train) }
-        let testReport = try testSet.map { set in try report { try fitted.evaluate(set) } }
+    private func finish(_ outcome: Outcome) throws {
+        var fitted = outcome.model
+        let trainReport = try outcome.train.map { set in try report { try fitted.evaluate(set) } }
+        let testReport = try outcome.test.map { set in try report { try fitted.evaluate(set) } }
         var metrics = JSONLine()
-        metrics.add("train", object: trainReport.json)
+        if let trainReport { metrics.add("train", object: trainReport.json) }
         if let testReport { metrics.add("test", object: testReport.json) }
         fitted.metadata["metrics"] = metrics.rendered
         let model = fitted
@@ -157,12 +212,16 @@ struct TrainCommand: ParsableCommand {
             StandardError.line("WARNING: training did not converge (\(summary.stopReason.rawValue) after \(summary.iterations) iterations); the model is the last iterate")
         }
         if !quiet {
-            print("trained \(model.kind.rawValue) model on \(train.rowCount) rows × \(train.featureCount) features with \(summary.optimizer)")
+            print("trained \(model.kind.rawValue) model on \(outcome.rows) rows × \(outcome.features) features with \(summary.optimizer), \(workers) worker(s)")
             print(String(format: "objective %.6f after %d iterations, %.0f passes, %@ (%@) in %.3f s (load %.3f s)",
                          summary.objective, summary.iterations, summary.passes,
                          summary.converged ? "converged" : "NOT converged", summary.stopReason.rawValue,
-                         summary.trainSeconds, loadSeconds))
-            print("train: " + describe(trainReport))
+                         summary.trainSeconds, outcome.loadSeconds))
+            if let stats = outcome.distributed {
+                print(String(format: "reduce rounds %d, waiting on workers %.3f s, reducing %.4f s, %d bytes sent, %d received",
+                             stats.rounds, stats.waitSeconds, stats.reduceSeconds, stats.bytesSent, stats.bytesReceived))
+            }
+            if let trainReport { print("train: " + describe(trainReport)) }
             if let testReport { print("test:  " + describe(testReport)) }
             print("model written to \(output)")
         }
@@ -172,28 +231,35 @@ struct TrainCommand: ParsableCommand {
             line.add("optimizer", summary.optimizer)
             line.add("objective", summary.objective)
             line.add("train_seconds", summary.trainSeconds)
-            line.add("load_seconds", loadSeconds)
+            line.add("load_seconds", outcome.loadSeconds)
             line.add("iterations", summary.iterations)
             line.add("passes", summary.passes)
             line.add("workers", workers)
             line.add("converged", summary.converged)
             line.add("stop_reason", summary.stopReason.rawValue)
-            line.add("rows", train.rowCount)
-            line.add("features", train.featureCount)
-            for (name, value) in trainReport.values { line.add("train_\(name)", value) }
+            line.add("rows", outcome.rows)
+            line.add("features", outcome.features)
+            if let stats = outcome.distributed {
+                line.add("reduce_rounds", stats.rounds)
+                line.add("wait_seconds", stats.waitSeconds)
+                line.add("reduce_seconds", stats.reduceSeconds)
+                line.add("bytes_sent", stats.bytesSent)
+                line.add("bytes_received", stats.bytesReceived)
+            }
+            if let trainReport { for (name, value) in trainReport.values { line.add("train_\(name)", value) } }
             if let testReport { for (name, value) in testReport.values { line.add("test_\(name)", value) } }
             line.add("output", output)
             print(line.rendered)
         }
     }
 
-    private func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset) -> ProgressReporter {
+    private func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset?) -> ProgressReporter {
         let limit = trainer.configuration.maxIterations ?? (optimizer == .sgd || optimizer == .adam ? 50 : 500)
         let placeholder = TrainingSummary(optimizer: "", iterations: 0, passes: 0, stopReason: .maxIterations,
                                           objective: 0, objectiveHistory: [], gradientNorm: 0, trainSeconds: 0)
         let name = model == .linear ? "r2" : "accuracy"
         return ProgressReporter(quiet: quiet, maxIterations: limit, scoreName: name) { report in
-            guard !report.parameters.isEmpty else { return nil }
+            guard !report.parameters.isEmpty, let scoring else { return nil }
             let candidate = prepared.model(from: report.parameters, summary: placeholder, configuration: trainer.configuration)
             guard let evaluation = try? candidate.evaluate(scoring) else { return nil }
             return evaluation.values.first { $0.name == name }?.value

@@ -19,5 +19,7 @@ func report<T>(_ body: () throws -> T) throws -> T {
         throw CLIError(error.description)
     } catch let error as AtomicFile.WriteError {
         throw CLIError(error.description)
+    } catch let error as TransportError {
+        throw CLIError(error.description)
     }
 }

@@ -37,6 +37,17 @@ struct DataOptions: ParsableArguments {
                                labelColumn: column, hasHeader: hasHeader)
     }
 
+    /// The same options as command-line arguments, for starting workers.
+    var arguments: [String] {
+        var list: [String] = []
+        if let format { list += ["--format", format.rawValue] }
+        if let features { list += ["--features", String(features)] }
+        if let labels { list += ["--labels", labels] }
+        if let labelColumn { list += ["--label-column", labelColumn] }
+        list += ["--header", header.rawValue]
+        return list
+    }
+
     func validate() throws {
         if let features, features < 1 { throw ValidationError("--features must be ≥ 1, got \(features)") }
     }

@@ -1,0 +1,59 @@
+/// The server's handshake with freshly connected workers: learn their ranks, combine their
+/// shard summaries into one setup, send it, and wait until every shard is ready.
+public enum ClusterSetup {
+    /// Runs the handshake.
+    /// - Parameters:
+    ///   - connections: one per worker, in any order; their `hello` says the rank.
+    ///   - featureCount: the feature count the user fixed, if any.
+    /// - Returns: the problem to optimize (endpoints in rank order) and the training description.
+    public static func establish(_ connections: [any MessageEndpoint], configuration: TrainingConfiguration,
+                                 featureCount: Int?, source: String,
+                                 timeout: Duration = .seconds(600)) throws -> (DistributedProblem, PreparedTraining) {
+        var byRank = [Int: any MessageEndpoint]()
+        for connection in connections {
+            switch try connection.receive(timeout: timeout) {
+            case .hello(let rank):
+                guard rank >= 0, rank < connections.count, byRank[rank] == nil else {
+                    throw TransportError(.badMessage, peer: connection.peer, "rank \(rank) is out of range or taken")
+                }
+                byRank[rank] = connection
+            case .failure(let text):
+                throw TransportError(.workerFailed, peer: connection.peer, text)
+            case let other:
+                throw TransportError(.unexpectedMessage, peer: connection.peer, "sent \(other.type) — expected hello")
+            }
+        }
+        let endpoints = (0 ..< connections.count).compactMap { byRank[$0] }
+        var summaries: [ShardSummary] = []
+        for (rank, endpoint) in endpoints.enumerated() {
+            let peer = "worker \(rank)"
+            switch try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout)) {
+            case .dataSummary(let summary): summaries.append(summary)
+            case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
+            case let other: throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected its data summary")
+            }
+        }
+        let (setup, prepared) = try ShardSetup.combining(summaries, configuration: configuration,
+                                                         featureCount: featureCount, source: source)
+        for endpoint in endpoints { try endpoint.send(.setup(setup)) }
+        for (rank, endpoint) in endpoints.enumerated() {
+            let peer = "worker \(rank)"
+            switch try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout)) {
+            case .ready(let rows) where rows == summaries[rank].rows:
+                break
+            case .failure(let text):
+                throw TransportError(.workerFailed, peer: peer, text)
+            case let other:
+                throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected ready")
+            }
+        }
+        let outputs = prepared.outputs
+        let problem = DistributedProblem(
+            endpoints: endpoints, shardRows: summaries.map(\.rows),
+            parameterCount: prepared.featureCount * outputs + outputs,
+            regularization: Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
+                                           penalizedCount: prepared.featureCount * outputs),
+            timeout: timeout)
+        return (problem, prepared)
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// A ``TrainingProblem`` whose data lives in worker processes: the parameter server's side of
+/// every evaluation.
+///
+/// Each call publishes the parameters with a new version number to the workers whose shards
+/// hold part of the requested rows, waits for their contributions (with a timeout), rejects
+/// any that is stale, of the wrong dimension or not finite, and combines them with the
+/// ``AggregationRule`` in rank order. Shards are consecutive: worker `r` holds global rows
+/// `offsets[r] ..< offsets[r + 1]`, so a global row range maps to one local range per worker
+/// and mini-batches are spread over the workers that hold their rows.
+public final class DistributedProblem: TrainingProblem {
+    public let parameterCount: Int
+    public let rowCount: Int
+    public let regularization: Regularization
+    public let aggregation: AggregationRule
+    /// How long to wait for one worker's contribution.
+    public var timeout: Duration
+    private let endpoints: [any MessageEndpoint]
+    private let offsets: [Int]
+    private var version: UInt64 = 0
+    /// Counters of the run so far.
+    public private(set) var statistics = Statistics()
+
+    /// What the server has measured.
+    public struct Statistics: Sendable {
+        /// Evaluations (reduce rounds).
+        public var rounds = 0
+        /// Bytes sent and received in frames.
+        public var bytesSent = 0
+        public var bytesReceived = 0
+        /// Seconds spent waiting for workers (their compute and the network).
+        public var waitSeconds = 0.0
+        /// Seconds spent combining contributions.
+        public var reduceSeconds = 0.0
+    }
+
+    /// - Parameters:
+    ///   - endpoints: one connection per worker, in rank order.
+    ///   - shardRows: the rows each worker holds, in rank order.
+    public init(endpoints: [any MessageEndpoint], shardRows: [Int], parameterCount: Int, regularization: Regularization,
+                aggregation: AggregationRule = .sumInRankOrder, timeout: Duration = .seconds(600)) {
+        precondition(endpoints.count == shardRows.count, "one shard size per worker")
+        self.endpoints = endpoints
+        var offsets = [0]
+        for rows in shardRows { offsets.append(offsets[offsets.count - 1] + rows) }
+        self.offsets = offsets
+        rowCount = offsets[offsets.count - 1]
+        self.parameterCount = parameterCount
+        self.regularization = regularization
+        self.aggregation = aggregation
+        self.timeout = timeout
+    }
+
+    /// Number of workers.
+    public var workerCount: Int { endpoints.count }
+
+    public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
+        version &+= 1
+        let published = parameters.map(Float.init)
+        var asked: [Int] = []
+        for rank in endpoints.indices {
+            let lower = max(range.lowerBound, offsets[rank]), upper = min(range.upperBound, offsets[rank + 1])
+            guard lower < upper else { continue }
+            let message = Message.evaluate(version: version, rows: (lower - offsets[rank]) ..< (upper - offsets[rank]),
+                                           parameters: published)
+            statistics.bytesSent += Frame.headerSize + Frame.trailerSize + 40 + 4 * published.count
+            try Self.naming("worker \(rank)", try endpoints[rank].send(message))
+            asked.append(rank)
+        }
+        let clock = ContinuousClock()
+        let waitStart = clock.now
+        var parts: [PartialEvaluation] = []
+        for rank in asked {
+            parts.append(try contribution(from: rank))
+        }
+        statistics.waitSeconds += (clock.now - waitStart).seconds
+        let reduceStart = clock.now
+        let total = parts.isEmpty ? .zero(parameterCount: parameterCount) : aggregation.combine(parts)
+        statistics.reduceSeconds += (clock.now - reduceStart).seconds
+        statistics.rounds += 1
+        return total
+    }
+
+    /// Runs `body`, reporting any transport error as coming from `peer` (connections are named
+    /// before their rank is known).
+    static func naming<T>(_ peer: String, _ body: @autoclosure () throws(TransportError) -> T) throws(TransportError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw TransportError(error.code, peer: peer, error.message)
+        }
+    }
+
+    private func contribution(from rank: Int) throws(TransportError) -> PartialEvaluation {
+        let endpoint = endpoints[rank]
+        let peer = "worker \(rank)"
+        switch try Self.naming(peer, try endpoint.receive(timeout: timeout)) {
+        case .result(let answered, let lossSum, let weightSum, let gradient):
+            guard answered == version else {
+                throw TransportError(.unexpectedMessage, peer: peer, "answered version \(answered) — expected \(version)")
+            }
+            guard gradient.count == parameterCount else {
+                throw TransportError(.badMessage, peer: peer,
+                                     "gradient of \(gradient.count) values — expected \(parameterCount)")
+            }
+            statistics.bytesReceived += Frame.headerSize + Frame.trailerSize + 32 + 4 * gradient.count
+            let part = PartialEvaluation(lossSum: lossSum, gradient: gradient.map(Double.init), weightSum: weightSum)
+            guard part.isFinite else {
+                throw TransportError(.nonFinite, peer: peer, "pushed NaN or infinite values for version \(version); refused")
+            }
+            return part
+        case .failure(let text):
+            throw TransportError(.workerFailed, peer: peer, text)
+        case let other:
+            throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected result")
+        }
+    }
+
+    /// Tells every worker to exit and closes the connections.
+    public func shutdown() {
+        for endpoint in endpoints {
+            try? endpoint.send(.shutdown)
+            endpoint.close()
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// A parameter server and its worker processes on this machine, connected over a Unix-domain
+/// socket: what `shardtrain train --workers N` runs.
+public final class LocalCluster {
+    /// The problem the optimizer drives; its evaluations run on the workers.
+    public let problem: DistributedProblem
+    /// How the parameters become a model.
+    public let prepared: PreparedTraining
+    private let server: SocketServer
+    private let workers: LocalWorkers
+    private let folder: String
+
+    /// Listens, starts `count` workers with `arguments(rank, socketPath)`, and runs the handshake.
+    /// On any failure the workers are killed and the socket removed before the error is thrown.
+    public init(workers count: Int, executable: URL, configuration: TrainingConfiguration, featureCount: Int?,
+                source: String, timeout: Duration = .seconds(120),
+                arguments: (_ rank: Int, _ socketPath: String) -> [String]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("shardtrain-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let socket = folder + "/server.sock"
+        let server = try SocketServer.listen(unixSocket: socket)
+        let workers: LocalWorkers
+        do {
+            workers = try LocalWorkers.launch(executable: executable, count: count) { arguments($0, socket) }
+        } catch {
+            server.close()
+            throw error
+        }
+        do {
+            var connections: [any MessageEndpoint] = []
+            for _ in 0 ..< count { connections.append(try server.accept(timeout: timeout)) }
+            (problem, prepared) = try ClusterSetup.establish(connections, configuration: configuration,
+                                                            featureCount: featureCount, source: source, timeout: timeout)
+        } catch {
+            workers.terminate()
+            server.close()
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        self.server = server
+        self.workers = workers
+    }
+
+    /// Shuts the workers down (killing any that do not exit) and removes the socket.
+    public func shutdown() {
+        problem.shutdown()
+        workers.finish()
+        server.close()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}

@@ -1,0 +1,130 @@
+/// What a shard looks like, reported by its worker so the server can fix the global setup.
+public struct ShardSummary: Sendable, Equatable {
+    /// Rows in the shard.
+    public var rows: Int
+    /// Columns the shard's reader produced (the largest index seen, or the fixed count).
+    public var columns: Int
+    /// Whether the shard is stored sparse.
+    public var isSparse: Bool
+    /// Distinct labels in the shard (empty when `tooManyLabels`).
+    public var labels: [Double]
+    /// More distinct labels than ``ShardSummary/labelLimit``: not a classification shard.
+    public var tooManyLabels: Bool
+    /// Per-feature sums and sums of squares (dense shards; empty for sparse).
+    public var featureSums: [Double]
+    public var featureSquareSums: [Double]
+    /// The shard's ``DatasetFingerprint``.
+    public var fingerprint: String
+
+    /// At most this many distinct labels are reported.
+    public static let labelLimit = 10_000
+}
+
+/// The global training setup every worker applies to its shard.
+public struct ShardSetup: Sendable, Equatable {
+    public var kind: ModelKind
+    public var featureCount: Int
+    public var classes: [Double]
+    /// Standardization means and scales (empty: none).
+    public var means: [Double]
+    public var scales: [Double]
+    public var fitIntercept: Bool
+}
+
+/// A decoded message.
+public enum Message: Sendable, Equatable {
+    case hello(rank: Int)
+    case dataSummary(ShardSummary)
+    case setup(ShardSetup)
+    case ready(rows: Int)
+    /// Evaluate `parameters` (version `version`) on the shard's local rows `rows`.
+    case evaluate(version: UInt64, rows: Range<Int>, parameters: [Float])
+    /// The shard's contribution for `version`.
+    case result(version: UInt64, lossSum: Double, weightSum: Double, gradient: [Float])
+    case shutdown
+    case failure(String)
+
+    var type: MessageType {
+        switch self {
+        case .hello: .hello
+        case .dataSummary: .dataSummary
+        case .setup: .setup
+        case .ready: .ready
+        case .evaluate: .evaluate
+        case .result: .result
+        case .shutdown: .shutdown
+        case .failure: .failure
+        }
+    }
+
+    /// The message as a frame.
+    public func frame() -> Frame {
+        var w = WireWriter()
+        switch self {
+        case .hello(let rank):
+            w.write(UInt32(rank))
+        case .dataSummary(let s):
+            w.write(UInt64(s.rows)); w.write(UInt64(s.columns)); w.write(s.isSparse)
+            w.write(s.labels); w.write(s.tooManyLabels); w.write(s.featureSums); w.write(s.featureSquareSums); w.write(s.fingerprint)
+        case .setup(let s):
+            w.write(s.kind.rawValue); w.write(UInt64(s.featureCount)); w.write(s.classes)
+            w.write(s.means); w.write(s.scales); w.write(s.fitIntercept)
+        case .ready(let rows):
+            w.write(UInt64(rows))
+        case .evaluate(let version, let rows, let parameters):
+            w.write(version); w.write(UInt64(rows.lowerBound)); w.write(UInt64(rows.upperBound)); w.write(floats: parameters)
+        case .result(let version, let lossSum, let weightSum, let gradient):
+            w.write(version); w.write(lossSum); w.write(weightSum); w.write(floats: gradient)
+        case .shutdown:
+            break
+        case .failure(let text):
+            w.write(text)
+        }
+        return Frame(type: type, payload: w.bytes)
+    }
+
+    /// Decodes the payload of `frame`.
+    public init(_ frame: Frame, peer: String) throws(TransportError) {
+        var r = WireReader(frame.payload, peer: peer, context: "\(frame.type) message")
+        switch frame.type {
+        case .hello:
+            self = .hello(rank: Int(try r.read(UInt32.self)))
+        case .dataSummary:
+            let rows = Int(try r.read(UInt64.self)), columns = Int(try r.read(UInt64.self)), sparse = try r.readBool()
+            let labels = try r.readDoubles(), tooMany = try r.readBool()
+            let sums = try r.readDoubles(), squares = try r.readDoubles(), fingerprint = try r.readString()
+            self = .dataSummary(ShardSummary(rows: rows, columns: columns, isSparse: sparse, labels: labels,
+                                             tooManyLabels: tooMany, featureSums: sums, featureSquareSums: squares,
+                                             fingerprint: fingerprint))
+        case .setup:
+            guard let kind = ModelKind(rawValue: try r.readString()) else {
+                throw TransportError(.badMessage, peer: peer, "setup message: unknown model kind")
+            }
+            let features = Int(try r.read(UInt64.self)), classes = try r.readDoubles()
+            let means = try r.readDoubles(), scales = try r.readDoubles(), intercept = try r.readBool()
+            self = .setup(ShardSetup(kind: kind, featureCount: features, classes: classes, means: means, scales: scales,
+                                     fitIntercept: intercept))
+        case .ready:
+            self = .ready(rows: Int(try r.read(UInt64.self)))
+        case .evaluate:
+            let version = try r.read(UInt64.self)
+            let lower = try r.read(UInt64.self), upper = try r.read(UInt64.self)
+            guard lower <= upper, upper < UInt64(Int.max) else {
+                throw TransportError(.badMessage, peer: peer, "evaluate message: bad row range \(lower)..<\(upper)")
+            }
+            self = .evaluate(version: version, rows: Int(lower) ..< Int(upper), parameters: try r.readFloats())
+        case .result:
+            let version = try r.read(UInt64.self), loss = try r.readDouble(), weight = try r.readDouble()
+            self = .result(version: version, lossSum: loss, weightSum: weight, gradient: try r.readFloats())
+        case .shutdown:
+            self = .shutdown
+        case .failure:
+            self = .failure(try r.readString())
+        }
+        try r.finish()
+    }
+}
+
+extension WireWriter {
+    mutating func write(_ text: Substring) { write(String(text)) }
+}

@@ -1,0 +1,15 @@
+/// One end of a connection between the parameter server and a worker: messages in order,
+/// both ways. Implementations: ``SocketEndpoint`` (SwiftNIO, Unix-domain or TCP sockets) and
+/// ``InMemoryEndpoint`` (for unit tests).
+///
+/// Calls block the calling thread; every receive has a timeout, so nothing waits forever.
+public protocol MessageEndpoint: AnyObject, Sendable {
+    /// Who is at the other end, for messages (`worker 2`, `coordinator`).
+    var peer: String { get }
+    /// Sends a message.
+    func send(_ message: Message) throws(TransportError)
+    /// The next message, waiting at most `timeout`.
+    func receive(timeout: Duration) throws(TransportError) -> Message
+    /// Closes the connection; pending and later receives fail with `connectionLost`.
+    func close()
+}

@@ -1,0 +1,19 @@
+/// The kinds of frame, in the order a training run uses them.
+public enum MessageType: UInt16, Sendable {
+    /// Worker → server, first frame: the worker's rank.
+    case hello = 1
+    /// Worker → server: shape, labels and feature sums of the worker's shard.
+    case dataSummary = 2
+    /// Server → worker: the global model setup (kind, features, classes, standardization).
+    case setup = 3
+    /// Worker → server: the shard is ready; its row count.
+    case ready = 4
+    /// Server → worker: evaluate these parameters on these local rows.
+    case evaluate = 5
+    /// Worker → server: loss sum, weight sum and gradient for an `evaluate`.
+    case result = 6
+    /// Server → worker: training is over; exit.
+    case shutdown = 7
+    /// Either way: an error that ends the run, with its message.
+    case failure = 8
+}

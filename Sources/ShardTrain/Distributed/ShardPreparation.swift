@@ -1,0 +1,96 @@
+/// How shards agree on one model setup: each worker summarizes its shard, the server combines
+/// the summaries into a ``ShardSetup``, and each worker applies it to build its objective.
+/// The result equals what ``Trainer/prepare(_:)`` does to the whole dataset in one process.
+extension ShardSummary {
+    /// The summary of a worker's shard.
+    public init(of dataset: Dataset) {
+        rows = dataset.rowCount
+        columns = dataset.featureCount
+        isSparse = dataset.features.isSparse
+        let distinct = Set(dataset.labels.prefix(1_000_000))
+        tooManyLabels = distinct.count > Self.labelLimit
+        labels = tooManyLabels ? [] : Set(dataset.labels).sorted()
+        if case .dense(let matrix) = dataset.features {
+            let statistics = Standardization.statistics(of: matrix, sampleWeights: dataset.sampleWeights)
+            featureSums = statistics.sums
+            featureSquareSums = statistics.squareSums
+        } else {
+            featureSums = []
+            featureSquareSums = []
+        }
+        fingerprint = DatasetFingerprint.of(dataset)
+    }
+}
+
+extension ShardSetup {
+    /// Combines the shards' summaries (in rank order) under `configuration`.
+    /// - Parameter featureCount: the feature count the user fixed, if any.
+    /// - Returns: the setup to send to every worker, and the description of the training for
+    ///   turning parameters into a model.
+    public static func combining(_ summaries: [ShardSummary], configuration: TrainingConfiguration,
+                                 featureCount: Int?, source: String) throws(TrainingError) -> (ShardSetup, PreparedTraining) {
+        let rows = summaries.reduce(0) { $0 + $1.rows }
+        guard rows > 0 else { throw TrainingError(.badData, "the training data has no rows") }
+        let columns = featureCount ?? summaries.map(\.columns).max() ?? 0
+        guard columns > 0 else { throw TrainingError(.badData, "the training data has no features") }
+        let sparse = summaries.contains { $0.isSparse && $0.rows > 0 }
+        if !sparse, summaries.contains(where: { $0.rows > 0 && $0.columns != columns }) {
+            throw TrainingError(.badData, "shards disagree on the number of features (\(summaries.map(\.columns)))")
+        }
+        var classes: [Double] = []
+        if configuration.kind.isClassifier {
+            guard !summaries.contains(where: \.tooManyLabels) else {
+                throw TrainingError(.badLabels, "more than \(ShardSummary.labelLimit) distinct labels: not a classification dataset")
+            }
+            classes = try LabelEncoding(kind: configuration.kind, labels: summaries.flatMap(\.labels)).classes
+        }
+        var standardization: Standardization?
+        switch (configuration.standardization, sparse) {
+        case (.on, true):
+            throw TrainingError(.badData, "standardizing sparse data would make it dense; use --standardize off or auto")
+        case (.on, false), (.auto, false):
+            var sums = [Double](repeating: 0, count: columns), squares = sums
+            for summary in summaries where summary.rows > 0 {
+                for j in 0 ..< columns {
+                    sums[j] += summary.featureSums[j]
+                    squares[j] += summary.featureSquareSums[j]
+                }
+            }
+            standardization = Standardization(sums: sums, squareSums: squares, total: Double(rows))
+        default:
+            break
+        }
+        let setup = ShardSetup(kind: configuration.kind, featureCount: columns, classes: classes,
+                               means: standardization?.means ?? [], scales: standardization?.scales ?? [],
+                               fitIntercept: configuration.fitIntercept)
+        let fingerprint = summaries.count == 1 ? summaries[0].fingerprint
+            : "shards:" + summaries.map(\.fingerprint).joined(separator: ",")
+        let prepared = PreparedTraining(kind: configuration.kind, featureCount: columns, rowCount: rows, classes: classes,
+                                        standardization: standardization, fingerprint: fingerprint, source: source)
+        return (setup, prepared)
+    }
+
+    /// The objective of a worker's shard under this setup.
+    public func objective(for shard: Dataset) throws(TrainingError) -> Objective {
+        var features = shard.features
+        switch features {
+        case .sparse(let m):
+            guard m.columns <= featureCount else {
+                throw TrainingError(.badData, "the shard has \(m.columns) features, the setup \(featureCount)")
+            }
+            features = .sparse(SparseMatrix(rows: m.rows, columns: featureCount, rowOffsets: m.rowOffsets,
+                                            columnIndices: m.columnIndices, values: m.values))
+        case .dense(var m):
+            guard m.columns == featureCount else {
+                throw TrainingError(.badData, "the shard has \(m.columns) features, the setup \(featureCount)")
+            }
+            if !means.isEmpty {
+                Standardization(means: means, scales: scales).apply(to: &m)
+            }
+            features = .dense(m)
+        }
+        let targets = try LabelEncoding(classes: classes).encode(shard.labels)
+        return Objective(loss: kind.makeLoss(classes: classes.count), features: features, targets: targets,
+                         sampleWeights: shard.sampleWeights, fitIntercept: fitIntercept)
+    }
+}

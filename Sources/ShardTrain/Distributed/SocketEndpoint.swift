@@ -1,0 +1,103 @@
+import NIOCore
+import NIOPosix
+
+/// A connection over a real socket (Unix-domain locally, TCP across hosts), on SwiftNIO.
+///
+/// Frames are cut from the byte stream by ``FrameDecoder``; each decoded message goes to a
+/// ``Mailbox`` that the blocking training loop reads. A malformed frame closes the connection
+/// and fails the mailbox with the reason, naming the peer: nothing malformed reaches training.
+public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
+    public let peer: String
+    let channel: Channel
+    let inbox: Mailbox
+
+    init(channel: Channel, inbox: Mailbox) {
+        self.channel = channel
+        self.inbox = inbox
+        peer = inbox.peer
+    }
+
+    public func send(_ message: Message) throws(TransportError) {
+        let bytes = message.frame().encoded()
+        do {
+            try channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).wait()
+        } catch {
+            throw TransportError(.connectionLost, peer: peer, "cannot send: \(error)")
+        }
+    }
+
+    public func receive(timeout: Duration) throws(TransportError) -> Message {
+        try inbox.take(timeout: timeout)
+    }
+
+    public func close() {
+        inbox.fail(TransportError(.connectionLost, peer: peer, "connection closed"))
+        channel.close(promise: nil)
+    }
+
+    /// Adds the frame decoder and the mailbox handler to a new channel.
+    static func configure(_ channel: Channel, inbox: Mailbox) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(peer: inbox.peer)))
+            try channel.pipeline.syncOperations.addHandler(MailboxHandler(inbox: inbox))
+        }
+    }
+
+    /// Connects to a server listening on a Unix-domain socket.
+    public static func connect(unixSocket path: String, peer: String, timeout: Duration = .seconds(10)) throws(TransportError) -> SocketEndpoint {
+        let inbox = Mailbox(peer: peer)
+        do {
+            let channel = try ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
+                .channelInitializer { configure($0, inbox: inbox) }
+                .connect(unixDomainSocketPath: path).wait()
+            return SocketEndpoint(channel: channel, inbox: inbox)
+        } catch {
+            throw TransportError(.connectFailed, peer: peer, "cannot connect to \(path): \(error)")
+        }
+    }
+}
+
+/// Cuts frames out of the byte stream.
+final class FrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = Frame
+    let peer: String
+
+    init(peer: String) { self.peer = peer }
+
+    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let (frame, used) = try Frame.decode(buffer.readableBytesView, peer: peer) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: used)
+        context.fireChannelRead(wrapInboundOut(frame))
+        return .continue
+    }
+}
+
+/// Turns frames into messages and delivers them; turns errors and hang-ups into mailbox
+/// failures.
+final class MailboxHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    let inbox: Mailbox
+
+    init(inbox: Mailbox) { self.inbox = inbox }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        do {
+            inbox.deliver(try Message(frame, peer: inbox.peer))
+        } catch {
+            inbox.fail(error)
+            context.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        inbox.fail(error as? TransportError ?? TransportError(.connectionLost, peer: inbox.peer, "\(error)"))
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inbox.fail(TransportError(.connectionLost, peer: inbox.peer, "connection lost"))
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,91 @@
+/// Little-endian writing of message payloads.
+struct WireWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func write<T: FixedWidthInteger>(_ value: T) { bytes.appendLittleEndian(value) }
+    mutating func write(_ value: Double) { bytes.appendLittleEndian(value.bitPattern) }
+    mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    mutating func write(_ values: [Double]) {
+        write(UInt64(values.count))
+        for value in values { write(value) }
+    }
+
+    mutating func write(floats values: [Float]) {
+        write(UInt64(values.count))
+        for value in values { bytes.appendLittleEndian(value.bitPattern) }
+    }
+
+    mutating func write(_ text: String) {
+        let utf8 = Array(text.utf8)
+        write(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+}
+
+/// Little-endian reading of message payloads; every read is bounds-checked and a short or
+/// inconsistent payload is a ``TransportError/Code/badMessage`` naming the peer.
+struct WireReader {
+    private let bytes: [UInt8]
+    private var offset = 0
+    let peer: String
+    let context: String
+
+    init(_ bytes: [UInt8], peer: String, context: String) {
+        self.bytes = bytes
+        self.peer = peer
+        self.context = context
+    }
+
+    private func fail(_ what: String) -> TransportError {
+        TransportError(.badMessage, peer: peer, "\(context): \(what)")
+    }
+
+    mutating func read<T: FixedWidthInteger>(_: T.Type) throws(TransportError) -> T {
+        let size = MemoryLayout<T>.size
+        guard offset + size <= bytes.count else { throw fail("payload ends early (needed \(size) more bytes at \(offset))") }
+        var value: T = 0
+        for i in 0 ..< size { value |= T(truncatingIfNeeded: bytes[offset + i]) << (8 * i) }
+        offset += size
+        return value
+    }
+
+    mutating func readDouble() throws(TransportError) -> Double { Double(bitPattern: try read(UInt64.self)) }
+    mutating func readBool() throws(TransportError) -> Bool { try read(UInt8.self) != 0 }
+
+    mutating func readCount(elementSize: Int) throws(TransportError) -> Int {
+        let count = try read(UInt64.self)
+        guard count <= UInt64((bytes.count - offset) / max(elementSize, 1)) else {
+            throw fail("declares \(count) elements but only \(bytes.count - offset) bytes remain")
+        }
+        return Int(count)
+    }
+
+    mutating func readDoubles() throws(TransportError) -> [Double] {
+        let count = try readCount(elementSize: 8)
+        var values = [Double]()
+        values.reserveCapacity(count)
+        for _ in 0 ..< count { values.append(try readDouble()) }
+        return values
+    }
+
+    mutating func readFloats() throws(TransportError) -> [Float] {
+        let count = try readCount(elementSize: 4)
+        var values = [Float]()
+        values.reserveCapacity(count)
+        for _ in 0 ..< count { values.append(Float(bitPattern: try read(UInt32.self))) }
+        return values
+    }
+
+    mutating func readString() throws(TransportError) -> String {
+        let count = try readCount(elementSize: 1)
+        let text = String(decoding: bytes[offset ..< offset + count], as: UTF8.self)
+        offset += count
+        return text
+    }
+
+    /// Throws unless every byte was read.
+    func finish() throws(TransportError) {
+        guard offset == bytes.count else { throw fail("\(bytes.count - offset) unexpected trailing bytes") }
+    }
+}

@@ -1,0 +1,83 @@
+import Testing
+@testable import ShardTrain
+
+/// Frames and messages: what goes on the wire, and everything that must be refused.
+@Suite struct WireFormatTests {
+    static let messages: [Message] = [
+        .hello(rank: 3),
+        .dataSummary(ShardSummary(rows: 10, columns: 4, isSparse: false, labels: [-1, 1], tooManyLabels: false,
+                                  featureSums: [1, 2, 3, 4], featureSquareSums: [5, 6, 7, 8], fingerprint: "abc")),
+        .setup(ShardSetup(kind: .softmax, featureCount: 4, classes: [1, 2, 3], means: [0.5], scales: [2], fitIntercept: true)),
+        .ready(rows: 10),
+        .evaluate(version: 7, rows: 2 ..< 9, parameters: [1, -2.5, 3e-8]),
+        .result(version: 7, lossSum: 12.5, weightSum: 7, gradient: [0.25, -1]),
+        .shutdown,
+        .failure("worker 1: no such file"),
+    ]
+
+    @Test(arguments: messages)
+    func messagesRoundTrip(message: Message) throws {
+        let bytes = message.frame().encoded()
+        let (frame, used) = try #require(try Frame.decode(bytes, peer: "test"))
+        #expect(used == bytes.count)
+        #expect(try Message(frame, peer: "test") == message)
+    }
+
+    @Test func checksumMatchesTheStandardCheckValue() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test func partialFramesWaitForMoreBytes() throws {
+        let bytes = Message.evaluate(version: 1, rows: 0 ..< 5, parameters: [1, 2, 3]).frame().encoded()
+        for cut in [0, 3, 11, 12, bytes.count - 1] {
+            #expect(try Frame.decode(bytes.prefix(cut), peer: "test") == nil)
+        }
+    }
+
+    @Test func garbageIsRefusedNamingThePeer() {
+        #expect { try Frame.decode(Array("GET / HTTP/1.1\r\n".utf8), peer: "worker 2") } throws: { error in
+            let error = error as? TransportError
+            return error?.code == .malformedFrame && error?.description.hasPrefix("worker 2:") == true
+        }
+    }
+
+    @Test func wrongVersionIsRefused() {
+        var bytes = Message.shutdown.frame().encoded()
+        bytes[4] = 9
+        #expect { try Frame.decode(bytes, peer: "p") } throws: { ($0 as? TransportError)?.code == .wrongVersion }
+    }
+
+    @Test func oversizedFramesAreRefusedBeforeBuffering() {
+        var bytes = Message.shutdown.frame().encoded()
+        bytes[8] = 0xFF; bytes[9] = 0xFF; bytes[10] = 0xFF; bytes[11] = 0x7F
+        #expect { try Frame.decode(bytes.prefix(12), peer: "p") } throws: { ($0 as? TransportError)?.code == .oversizedFrame }
+    }
+
+    @Test func corruptedPayloadFailsTheChecksum() {
+        var bytes = Message.result(version: 1, lossSum: 2, weightSum: 3, gradient: [4]).frame().encoded()
+        bytes[14] ^= 0x40
+        #expect { try Frame.decode(bytes, peer: "p") } throws: { ($0 as? TransportError)?.code == .badChecksum }
+    }
+
+    @Test func unknownMessageTypesAreRefused() {
+        var bytes = Frame(type: .shutdown, payload: []).encoded()
+        bytes[6] = 99
+        // Re-checksum so that only the type is wrong.
+        let body = Array(bytes[0 ..< 12])
+        let crc = CRC32.checksum(body)
+        bytes.replaceSubrange(12 ..< 16, with: withUnsafeBytes(of: crc.littleEndian, Array.init))
+        #expect { try Frame.decode(bytes, peer: "p") } throws: { ($0 as? TransportError)?.code == .malformedFrame }
+    }
+
+    @Test func payloadsThatDoNotFitTheirTypeAreRefused() {
+        let short = Frame(type: .result, payload: [1, 2, 3])
+        #expect { try Message(short, peer: "worker 1") } throws: { ($0 as? TransportError)?.code == .badMessage }
+        var claim = Message.result(version: 1, lossSum: 0, weightSum: 0, gradient: [1]).frame()
+        claim.payload.append(0)
+        #expect { try Message(claim, peer: "worker 1") } throws: { ($0 as? TransportError)?.code == .badMessage }
+        // A length field that claims more elements than the payload holds.
+        var huge = Message.evaluate(version: 1, rows: 0 ..< 1, parameters: [1]).frame()
+        huge.payload[24] = 0xFF
+        #expect { try Message(huge, peer: "worker 1") } throws: { ($0 as? TransportError)?.code == .badMessage }
+    }
+}
