@@ -37,6 +37,17 @@ import TestSupport
         #expect((first["objective"] as? Double ?? .infinity) < 10_528.6 * 1.01)
     }
 
+    /// `kill -9` of a worker mid-run (round 20 of about 300): a new worker process takes its
+    /// shard and recomputes the round, and the run ends at the same objective as an
+    /// uninterrupted one.
+    @Test func killedWorkerIsReplacedAndTheResultIsUnchanged() throws {
+        let clean = try Self.train(workers: 3)
+        let drilled = try Self.train(workers: 3, ["--kill-worker", "1@20"])
+        #expect(drilled["replaced_workers"] as? Int == 1)
+        let a = try #require(clean["objective"] as? Double), b = try #require(drilled["objective"] as? Double)
+        #expect(abs(a - b) <= 1e-6 * a, "\(b) vs uninterrupted \(a)")
+    }
+
     /// A worker that cannot read its data fails the run with a message naming it; no worker
     /// process is left behind.
     @Test func aWorkerFailureIsReportedClearly() throws {

@@ -20,7 +20,7 @@ import TestSupport
             thread.start()
             threads.append(thread)
         }
-        let (problem, prepared) = try ClusterSetup.establish(serverEnds, configuration: configuration, featureCount: nil, source: "test")
+        let (problem, prepared, _) = try ClusterSetup.establish(serverEnds, configuration: configuration, featureCount: nil, source: "test")
         return (problem, prepared, threads)
     }
 

@@ -8,7 +8,7 @@ public enum ClusterSetup {
     /// - Returns: the problem to optimize (endpoints in rank order) and the training description.
     public static func establish(_ connections: [any MessageEndpoint], configuration: TrainingConfiguration,
                                  featureCount: Int?, source: String,
-                                 timeout: Duration = .seconds(600)) throws -> (DistributedProblem, PreparedTraining) {
+                                 timeout: Duration = .seconds(600)) throws -> (DistributedProblem, PreparedTraining, ShardSetup) {
         var byRank = [Int: any MessageEndpoint]()
         for connection in connections {
             switch try connection.receive(timeout: timeout) {
@@ -54,6 +54,27 @@ public enum ClusterSetup {
             regularization: Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
                                            penalizedCount: prepared.featureCount * outputs),
             timeout: timeout)
-        return (problem, prepared)
+        return (problem, prepared, setup)
+    }
+
+    /// The handshake with a worker that replaces a lost one: it must say the same rank and hold
+    /// the same number of rows; it gets the same setup.
+    public static func rejoin(_ connection: any MessageEndpoint, rank: Int, rows: Int, setup: ShardSetup,
+                              timeout: Duration = .seconds(600)) throws {
+        let peer = "worker \(rank)"
+        guard case .hello(let said) = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)), said == rank else {
+            throw TransportError(.unexpectedMessage, peer: peer, "the replacement did not introduce itself as rank \(rank)")
+        }
+        switch try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)) {
+        case .dataSummary(let summary) where summary.rows == rows: break
+        case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
+        case let other: throw TransportError(.unexpectedMessage, peer: peer, "replacement sent \(other.type) — expected a summary of \(rows) rows")
+        }
+        try connection.send(.setup(setup))
+        switch try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)) {
+        case .ready(let count) where count == rows: break
+        case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
+        case let other: throw TransportError(.unexpectedMessage, peer: peer, "replacement sent \(other.type) — expected ready")
+        }
     }
 }

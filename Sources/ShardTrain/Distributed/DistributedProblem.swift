@@ -16,8 +16,17 @@ public final class DistributedProblem: TrainingProblem {
     public let aggregation: AggregationRule
     /// How long to wait for one worker's contribution.
     public var timeout: Duration
-    private let endpoints: [any MessageEndpoint]
+    private var endpoints: [any MessageEndpoint]
+    /// Replaces a lost worker: given its rank, returns a connection to a new worker that holds
+    /// the same shard (already through the handshake). `nil`: a lost worker ends the run.
+    public var replaceWorker: ((Int) throws -> any MessageEndpoint)?
+    /// Called when a worker is lost and replaced, with its rank and the reason.
+    public var onWorkerReplaced: ((Int, TransportError) -> Void)?
+    /// Called before each round is published, with its version (for fault-injection tests).
+    public var beforeRound: ((UInt64) -> Void)?
     private let offsets: [Int]
+    /// Rows of each worker's shard, in rank order.
+    public var shardRows: [Int] { (0 ..< endpoints.count).map { offsets[$0 + 1] - offsets[$0] } }
     private var version: UInt64 = 0
     /// Counters of the run so far.
     public private(set) var statistics = Statistics()
@@ -33,6 +42,8 @@ public final class DistributedProblem: TrainingProblem {
         public var waitSeconds = 0.0
         /// Seconds spent combining contributions.
         public var reduceSeconds = 0.0
+        /// Workers lost and replaced.
+        public var replacedWorkers = 0
     }
 
     /// - Parameters:
@@ -57,22 +68,40 @@ public final class DistributedProblem: TrainingProblem {
 
     public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
         version &+= 1
+        beforeRound?(version)
         let published = parameters.map(Float.init)
-        var asked: [Int] = []
+        var requests: [(rank: Int, message: Message)] = []
         for rank in endpoints.indices {
             let lower = max(range.lowerBound, offsets[rank]), upper = min(range.upperBound, offsets[rank + 1])
             guard lower < upper else { continue }
             let message = Message.evaluate(version: version, rows: (lower - offsets[rank]) ..< (upper - offsets[rank]),
                                            parameters: published)
             statistics.bytesSent += Frame.headerSize + Frame.trailerSize + 40 + 4 * published.count
-            try Self.naming("worker \(rank)", try endpoints[rank].send(message))
-            asked.append(rank)
+            if let error = sendFailure(rank, message) {
+                try replace(rank, after: error, resending: message)
+            }
+            requests.append((rank, message))
         }
         let clock = ContinuousClock()
         let waitStart = clock.now
         var parts: [PartialEvaluation] = []
-        for rank in asked {
-            parts.append(try contribution(from: rank))
+        for (rank, message) in requests {
+            var attempts = 0
+            while true {
+                let outcome = Result { () throws(TransportError) -> PartialEvaluation in try contribution(from: rank) }
+                switch outcome {
+                case .success(let part):
+                    parts.append(part)
+                case .failure(let error):
+                    // The worker died or hung: a new one recomputes the same contribution, so
+                    // the round's result is what it would have been.
+                    guard isLoss(error), replaceWorker != nil, attempts < 3 else { throw error }
+                    attempts += 1
+                    try replace(rank, after: error, resending: message)
+                    continue
+                }
+                break
+            }
         }
         statistics.waitSeconds += (clock.now - waitStart).seconds
         let reduceStart = clock.now
@@ -115,6 +144,30 @@ public final class DistributedProblem: TrainingProblem {
         case let other:
             throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected result")
         }
+    }
+
+    /// Sends, returning a loss that a replacement can repair; other errors are thrown.
+    private func sendFailure(_ rank: Int, _ message: Message) -> TransportError? {
+        do {
+            try endpoints[rank].send(message)
+            return nil
+        } catch {
+            return TransportError(error.code, peer: "worker \(rank)", error.message)
+        }
+    }
+
+    private func isLoss(_ error: TransportError) -> Bool {
+        error.code == .connectionLost || error.code == .timedOut
+    }
+
+    private func replace(_ rank: Int, after error: TransportError, resending message: Message) throws {
+        guard let replaceWorker, isLoss(error) else { throw error }
+        endpoints[rank].close()
+        let fresh = try replaceWorker(rank)
+        endpoints[rank] = fresh
+        statistics.replacedWorkers += 1
+        onWorkerReplaced?(rank, error)
+        try Self.naming("worker \(rank)", try fresh.send(message))
     }
 
     /// Tells every worker to exit and closes the connections.

@@ -2,6 +2,10 @@ import Foundation
 
 /// A parameter server and its worker processes on this machine, connected over a Unix-domain
 /// socket: what `shardtrain train --workers N` runs.
+///
+/// A worker that dies (connection lost) or hangs (no answer within the timeout) is replaced:
+/// a new process for the same rank reads the same shard, rejoins, and recomputes the missing
+/// contribution, so the round — and the whole run — ends with the same result.
 public final class LocalCluster {
     /// The problem the optimizer drives; its evaluations run on the workers.
     public let problem: DistributedProblem
@@ -30,8 +34,16 @@ public final class LocalCluster {
         do {
             var connections: [any MessageEndpoint] = []
             for _ in 0 ..< count { connections.append(try server.accept(timeout: timeout)) }
-            (problem, prepared) = try ClusterSetup.establish(connections, configuration: configuration,
-                                                            featureCount: featureCount, source: source, timeout: timeout)
+            let setup: ShardSetup
+            (problem, prepared, setup) = try ClusterSetup.establish(connections, configuration: configuration,
+                                                                   featureCount: featureCount, source: source, timeout: timeout)
+            let shardRows = problem.shardRows
+            problem.replaceWorker = { [server, workers] rank in
+                try workers.relaunch(rank)
+                let connection = try server.accept(timeout: timeout)
+                try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, timeout: timeout)
+                return connection
+            }
         } catch {
             workers.terminate()
             server.close()
@@ -41,6 +53,9 @@ public final class LocalCluster {
         self.server = server
         self.workers = workers
     }
+
+    /// Kills the worker of `rank` with SIGKILL (fault-injection tests and drills).
+    public func killWorker(_ rank: Int) { workers.kill9(rank) }
 
     /// Shuts the workers down (killing any that do not exit) and removes the socket.
     public func shutdown() {

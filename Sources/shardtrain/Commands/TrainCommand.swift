@@ -69,6 +69,12 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @Option(help: "Seconds to wait for a worker's answer before replacing it as hung.")
+    var workerTimeout: Double = 600
+
+    @Option(help: ArgumentHelp("Fault drill: kill -9 worker R before reduce round N, as R@N.", visibility: .hidden))
+    var killWorker: String?
+
     @Flag(help: "Print one JSON object with the results as the last line of stdout.")
     var json = false
 
@@ -86,6 +92,7 @@ struct TrainCommand: ParsableCommand {
         if workers > 1, testFraction != nil {
             throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")
         }
+        guard workerTimeout > 0, workerTimeout.isFinite else { throw ValidationError("--worker-timeout must be > 0") }
         if workers > 1, optimizer == .exact {
             throw ValidationError("--optimizer exact needs the data in one process; use lbfgs with --workers \(workers)")
         }
@@ -161,11 +168,24 @@ struct TrainCommand: ParsableCommand {
         let passOn = dataOptions.arguments
         let cluster = try report {
             try LocalCluster(workers: workers, executable: LocalWorkers.currentExecutable, configuration: trainer.configuration,
-                             featureCount: dataOptions.features, source: data) { rank, socket in
+                             featureCount: dataOptions.features, source: data,
+                             timeout: .milliseconds(Int64(workerTimeout * 1000))) { rank, socket in
                 ["worker", "--socket", socket, "--rank", String(rank), "--workers", String(workers), "--data", data] + passOn
             }
         }
         defer { cluster.shutdown() }
+        cluster.problem.onWorkerReplaced = { rank, reason in
+            StandardError.line("worker \(rank) lost (\(reason.message)); a new worker process took its shard and recomputed the round")
+        }
+        if let drill = killWorker {
+            let parts = drill.split(separator: "@").compactMap { Int($0) }
+            guard parts.count == 2, (0 ..< workers).contains(parts[0]) else {
+                throw ValidationError("--kill-worker takes RANK@ROUND, got \(drill)")
+            }
+            cluster.problem.beforeRound = { [cluster] version in
+                if version == UInt64(parts[1]) { cluster.killWorker(parts[0]) }
+            }
+        }
         var loadSeconds = (clock.now - start).seconds
         var testSet: Dataset?
         if let test {
@@ -241,6 +261,7 @@ struct TrainCommand: ParsableCommand {
             line.add("features", outcome.features)
             if let stats = outcome.distributed {
                 line.add("reduce_rounds", stats.rounds)
+                line.add("replaced_workers", stats.replacedWorkers)
                 line.add("wait_seconds", stats.waitSeconds)
                 line.add("reduce_seconds", stats.reduceSeconds)
                 line.add("bytes_sent", stats.bytesSent)
