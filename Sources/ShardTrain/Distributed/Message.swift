@@ -43,6 +43,9 @@ public enum Message: Sendable, Equatable {
     case result(version: UInt64, lossSum: Double, weightSum: Double, gradient: [Float])
     case shutdown
     case failure(String)
+    case challenge(nonce: [UInt8])
+    case authenticate(code: [UInt8])
+    case assign(rank: Int, workers: Int)
 
     var type: MessageType {
         switch self {
@@ -54,6 +57,9 @@ public enum Message: Sendable, Equatable {
         case .result: .result
         case .shutdown: .shutdown
         case .failure: .failure
+        case .challenge: .challenge
+        case .authenticate: .authenticate
+        case .assign: .assign
         }
     }
 
@@ -79,6 +85,11 @@ public enum Message: Sendable, Equatable {
             break
         case .failure(let text):
             w.write(text)
+        case .challenge(let bytes), .authenticate(let bytes):
+            w.write(UInt64(bytes.count))
+            for byte in bytes { w.write(byte) }
+        case .assign(let rank, let workers):
+            w.write(UInt32(rank)); w.write(UInt32(workers))
         }
         return Frame(type: type, payload: w.bytes)
     }
@@ -120,6 +131,12 @@ public enum Message: Sendable, Equatable {
             self = .shutdown
         case .failure:
             self = .failure(try r.readString())
+        case .challenge:
+            self = .challenge(nonce: try r.readBytes())
+        case .authenticate:
+            self = .authenticate(code: try r.readBytes())
+        case .assign:
+            self = .assign(rank: Int(try r.read(UInt32.self)), workers: Int(try r.read(UInt32.self)))
         }
         try r.finish()
     }

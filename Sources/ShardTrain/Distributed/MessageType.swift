@@ -16,4 +16,10 @@ public enum MessageType: UInt16, Sendable {
     case shutdown = 7
     /// Either way: an error that ends the run, with its message.
     case failure = 8
+    /// Server → worker over TCP, first frame: a random nonce to authenticate against.
+    case challenge = 9
+    /// Worker → server: HMAC-SHA256 of the nonce under the shared secret.
+    case authenticate = 10
+    /// Server → worker: admitted, with its rank and the number of workers.
+    case assign = 11
 }

@@ -45,15 +45,24 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
 
     /// Connects to a server listening on a Unix-domain socket.
     public static func connect(unixSocket path: String, peer: String, timeout: Duration = .seconds(10)) throws(TransportError) -> SocketEndpoint {
+        try connect(address: path, peer: peer, timeout: timeout) { try $0.connect(unixDomainSocketPath: path).wait() }
+    }
+
+    /// Connects to a server listening on TCP `host:port`.
+    public static func connect(host: String, port: Int, peer: String, timeout: Duration = .seconds(10)) throws(TransportError) -> SocketEndpoint {
+        try connect(address: "\(host):\(port)", peer: peer, timeout: timeout) { try $0.connect(host: host, port: port).wait() }
+    }
+
+    private static func connect(address: String, peer: String, timeout: Duration,
+                                _ open: (ClientBootstrap) throws -> Channel) throws(TransportError) -> SocketEndpoint {
         let inbox = Mailbox(peer: peer)
         do {
-            let channel = try ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
                 .channelInitializer { configure($0, inbox: inbox) }
-                .connect(unixDomainSocketPath: path).wait()
-            return SocketEndpoint(channel: channel, inbox: inbox)
+            return SocketEndpoint(channel: try open(bootstrap), inbox: inbox)
         } catch {
-            throw TransportError(.connectFailed, peer: peer, "cannot connect to \(path): \(error)")
+            throw TransportError(.connectFailed, peer: peer, "cannot connect to \(address): \(error)")
         }
     }
 }

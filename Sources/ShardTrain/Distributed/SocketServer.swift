@@ -20,27 +20,41 @@ public final class SocketServer: @unchecked Sendable {
     /// Listens on a Unix-domain socket at `path` (an old socket file there is replaced).
     public static func listen(unixSocket path: String) throws(TransportError) -> SocketServer {
         unlink(path)
+        return try listen(address: path) { try $0.bind(unixDomainSocketPath: path).wait() }
+    }
+
+    /// Listens on TCP `host:port` (port 0 picks a free port; see ``port``).
+    public static func listen(host: String, port: Int) throws(TransportError) -> SocketServer {
+        try listen(address: "\(host):\(port)") { try $0.bind(host: host, port: port).wait() }
+    }
+
+    /// The TCP port it listens on (nil for a Unix-domain socket).
+    public var port: Int? { channel.localAddress?.port }
+
+    private static func listen(address: String, bind: (ServerBootstrap) throws -> Channel) throws(TransportError) -> SocketServer {
         let box = ServerBox()
         do {
-            let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 64)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { child in
-                    guard let server = box.server else { return child.eventLoop.makeSucceededVoidFuture() }
+                    guard let server = box.server else { return child.close() }
                     return server.adopt(child)
                 }
-                .bind(unixDomainSocketPath: path).wait()
-            let server = SocketServer(channel: channel, address: path)
-            box.server = server
+            let channel = try bind(bootstrap)
+            let server = SocketServer(channel: channel, address: address)
+            box.set(server)
             return server
         } catch {
-            throw TransportError(.connectFailed, peer: "server", "cannot listen on \(path): \(error)")
+            throw TransportError(.connectFailed, peer: "server", "cannot listen on \(address): \(error)")
         }
     }
 
     private func adopt(_ child: Channel) -> EventLoopFuture<Void> {
         condition.lock()
         connections += 1
-        let inbox = Mailbox(peer: "connection \(connections)")
+        let remote = child.remoteAddress.map { "\($0)" } ?? "a local process"
+        let inbox = Mailbox(peer: "connection \(connections) (\(remote))")
         condition.unlock()
         return SocketEndpoint.configure(child, inbox: inbox).map {
             self.condition.lock()
@@ -66,11 +80,15 @@ public final class SocketServer: @unchecked Sendable {
     /// Stops listening (open connections stay open).
     public func close() {
         channel.close(promise: nil)
-        unlink(address)
+        if address.hasPrefix("/") { unlink(address) }
     }
 }
 
 /// Lets the accept handler reach the server object created after the bind.
 private final class ServerBox: @unchecked Sendable {
-    var server: SocketServer?
+    private let lock = NSLock()
+    private var value: SocketServer?
+
+    var server: SocketServer? { lock.withLock { value } }
+    func set(_ server: SocketServer) { lock.withLock { value = server } }
 }

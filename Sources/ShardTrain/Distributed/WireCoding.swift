@@ -77,6 +77,13 @@ struct WireReader {
         return values
     }
 
+    mutating func readBytes() throws(TransportError) -> [UInt8] {
+        let count = try readCount(elementSize: 1)
+        let slice = Array(bytes[offset ..< offset + count])
+        offset += count
+        return slice
+    }
+
     mutating func readString() throws(TransportError) -> String {
         let count = try readCount(elementSize: 1)
         let text = String(decoding: bytes[offset ..< offset + count], as: UTF8.self)

@@ -16,8 +16,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Model kind: linear, logistic or softmax.")
     var model: ModelKind
 
-    @Option(help: "Training data file.")
-    var data: String
+    @Option(help: "Training data file (with --listen, each worker names its own copy).")
+    var data: String?
+
+    @Option(help: "Run the parameter server on TCP HOST:PORT and wait for workers to join (shardtrain worker --connect).")
+    var listen: String?
+
+    @Option(help: "With --listen: how many workers to wait for.")
+    var expectWorkers: Int?
+
+    @Option(help: "With --listen: file holding the shared secret (else SHARDTRAIN_SECRET).")
+    var secretFile: String?
 
     @Option(help: "Test data file, scored after training.")
     var test: String?
@@ -93,6 +102,15 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")
         }
         guard workerTimeout > 0, workerTimeout.isFinite else { throw ValidationError("--worker-timeout must be > 0") }
+        if listen != nil {
+            guard let expectWorkers, expectWorkers >= 1 else { throw ValidationError("--listen needs --expect-workers N (N ≥ 1)") }
+            guard workers == 1 else { throw ValidationError("give --listen with --expect-workers, not --workers") }
+            guard testFraction == nil, optimizer != .exact else {
+                throw ValidationError("--listen keeps the data on the workers: no --test-fraction, no --optimizer exact")
+            }
+        } else if data == nil {
+            throw ValidationError("give --data FILE (or --listen HOST:PORT --expect-workers N)")
+        }
         if workers > 1, optimizer == .exact {
             throw ValidationError("--optimizer exact needs the data in one process; use lbfgs with --workers \(workers)")
         }
@@ -135,11 +153,18 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if verbose { StandardError.line(BLASBootstrap.describe()) }
         let trainer = try report { try Trainer(makeConfiguration()) }
-        let outcome = workers > 1 ? try fitWithWorkers(trainer) : try fitInProcess(trainer)
+        let outcome: Outcome
+        if listen != nil {
+            outcome = try fitWithRemoteWorkers(trainer)
+        } else if workers > 1 {
+            outcome = try fitWithWorkers(trainer, data: data ?? "")
+        } else {
+            outcome = try fitInProcess(trainer, data: data ?? "")
+        }
         try finish(outcome)
     }
 
-    private func fitInProcess(_ trainer: Trainer) throws -> Outcome {
+    private func fitInProcess(_ trainer: Trainer, data: String) throws -> Outcome {
         var (train, loadSeconds) = try loadDataset(data, dataOptions.loadOptions())
         var testSet: Dataset?
         if let test {
@@ -162,7 +187,7 @@ struct TrainCommand: ParsableCommand {
 
     /// The parameter server in this process, `workers` worker processes each reading its own
     /// shard of the file, over a Unix-domain socket.
-    private func fitWithWorkers(_ trainer: Trainer) throws -> Outcome {
+    private func fitWithWorkers(_ trainer: Trainer, data: String) throws -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
         let passOn = dataOptions.arguments
@@ -197,6 +222,34 @@ struct TrainCommand: ParsableCommand {
             StandardError.line("data: \(cluster.prepared.rowCount) rows × \(cluster.prepared.featureCount) features in \(workers) worker processes, ready in \(String(format: "%.3f", loadSeconds)) s")
         }
         let fitted = try fit(trainer, cluster.problem, cluster.prepared, workers: workers, scoreOn: testSet)
+        return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
+                       features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
+                       distributed: cluster.problem.statistics)
+    }
+
+    /// The parameter server on TCP; workers on any host join with the shared secret.
+    private func fitWithRemoteWorkers(_ trainer: Trainer) throws -> Outcome {
+        let (host, port) = try Secret.hostAndPort(listen ?? "", option: "--listen")
+        let secret = try Secret.load(file: secretFile)
+        let count = expectWorkers ?? 1
+        let clock = ContinuousClock()
+        let start = clock.now
+        let server = try report { try SocketServer.listen(host: host, port: port) }
+        StandardError.line("listening on \(host):\(server.port ?? port) for \(count) worker(s)")
+        let cluster = try report {
+            try RemoteCluster(server: server, workers: count, secret: secret, configuration: trainer.configuration,
+                              featureCount: dataOptions.features, source: data ?? "workers",
+                              timeout: .milliseconds(Int64(workerTimeout * 1000))) { StandardError.line($0) }
+        }
+        defer { cluster.shutdown() }
+        var loadSeconds = (clock.now - start).seconds
+        var testSet: Dataset?
+        if let test {
+            let (loaded, seconds) = try loadDataset(test, dataOptions.loadOptions(featureCount: cluster.prepared.featureCount))
+            testSet = loaded
+            loadSeconds += seconds
+        }
+        let fitted = try fit(trainer, cluster.problem, cluster.prepared, workers: count, scoreOn: testSet)
         return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
                        features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
                        distributed: cluster.problem.statistics)
@@ -254,7 +307,7 @@ struct TrainCommand: ParsableCommand {
             line.add("load_seconds", outcome.loadSeconds)
             line.add("iterations", summary.iterations)
             line.add("passes", summary.passes)
-            line.add("workers", workers)
+            line.add("workers", listen == nil ? workers : expectWorkers ?? 1)
             line.add("converged", summary.converged)
             line.add("stop_reason", summary.stopReason.rawValue)
             line.add("rows", outcome.rows)

@@ -1,0 +1,37 @@
+/// A parameter server that waits for workers to join over TCP (from this or other hosts).
+///
+/// Every connection must pass ``Admission`` (shared-secret HMAC challenge) before it gets a
+/// rank; a connection that fails — wrong secret, garbage bytes, silence — is refused, reported
+/// through `log`, closed, and the server goes on waiting for the workers it expects.
+public final class RemoteCluster {
+    public let problem: DistributedProblem
+    public let prepared: PreparedTraining
+    private let server: SocketServer
+
+    /// Waits until `workers` workers have joined and finished the handshake.
+    public init(server: SocketServer, workers: Int, secret: [UInt8], configuration: TrainingConfiguration,
+                featureCount: Int?, source: String, timeout: Duration = .seconds(600),
+                log: (String) -> Void) throws {
+        var admitted: [any MessageEndpoint] = []
+        while admitted.count < workers {
+            let connection = try server.accept(timeout: timeout)
+            do {
+                try Admission.admit(connection, secret: secret, rank: admitted.count, workers: workers)
+                admitted.append(connection)
+                log("worker \(admitted.count - 1) joined from \(connection.peer)")
+            } catch {
+                log("refused \(connection.peer): \(error.message)")
+                connection.close()
+            }
+        }
+        (problem, prepared, _) = try ClusterSetup.establish(admitted, configuration: configuration,
+                                                           featureCount: featureCount, source: source, timeout: timeout)
+        self.server = server
+    }
+
+    /// Tells the workers to exit and stops listening.
+    public func shutdown() {
+        problem.shutdown()
+        server.close()
+    }
+}
