@@ -48,6 +48,38 @@ import TestSupport
         #expect(abs(a - b) <= 1e-6 * a, "\(b) vs uninterrupted \(a)")
     }
 
+    /// `kill -9` of the coordinator at round 150, then `--resume` from its last checkpoint: the
+    /// run ends at the same objective (and iteration count) as an uninterrupted one.
+    @Test func killedCoordinatorResumesFromItsCheckpoint() throws {
+        let clean = try Self.train(workers: 2)
+        let folder = Fixtures.scratchDirectory("checkpoints")
+        let model = folder + "/a9a.model"
+        let common = ["train", "--model", "logistic", "--data", "datasets/a9a", "--features", "123", "--workers", "2",
+                      "--quiet", "--json", "--checkpoint-dir", folder, "--checkpoint-every", "5", "--output", model]
+        let crashed = try CLI.run(common + ["--kill-coordinator", "150"])
+        #expect(crashed.status != 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/checkpoint.json"))
+        #expect(!FileManager.default.fileExists(atPath: model))
+        let resumed = try CLI.run(common + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let result = try CLI.lastJSON(resumed)
+        let a = try #require(clean["objective"] as? Double), b = try #require(result["objective"] as? Double)
+        #expect(abs(a - b) <= 1e-6 * a, "\(b) vs uninterrupted \(a)")
+        #expect(result["iterations"] as? Int == clean["iterations"] as? Int)
+    }
+
+    @Test func resumeRefusesAnotherRunsCheckpoint() throws {
+        let folder = Fixtures.scratchDirectory("checkpoints-other")
+        let first = try CLI.run(["train", "--model", "logistic", "--data", "datasets/dna.scale", "--model", "softmax", "--quiet",
+                                 "--checkpoint-dir", folder, "--checkpoint-every", "2", "--max-iterations", "4",
+                                 "--output", folder + "/m"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let other = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--quiet", "--checkpoint-dir", folder,
+                                 "--resume", "--output", folder + "/m2"])
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("another run"))
+    }
+
     /// A worker that cannot read its data fails the run with a message naming it; no worker
     /// process is left behind.
     @Test func aWorkerFailureIsReportedClearly() throws {

@@ -9,10 +9,17 @@ public struct LBFGS: Minimizer {
     public var memory: Int
     /// When to stop.
     public var stopping: StoppingRule
+    /// Saves the state every few iterations, when set.
+    public var checkpoints: CheckpointPolicy?
+    /// Continues from this state instead of starting from the given point, when set.
+    public var resume: LBFGSCheckpoint?
 
-    public init(memory: Int = 10, stopping: StoppingRule = StoppingRule()) {
+    public init(memory: Int = 10, stopping: StoppingRule = StoppingRule(), checkpoints: CheckpointPolicy? = nil,
+                resume: LBFGSCheckpoint? = nil) {
         self.memory = memory
         self.stopping = stopping
+        self.checkpoints = checkpoints
+        self.resume = resume
     }
 
     public var name: String { "lbfgs" }
@@ -20,12 +27,24 @@ public struct LBFGS: Minimizer {
     public func minimize(_ problem: some TrainingProblem, from start: [Double],
                          observer: (IterationReport) -> Void) throws -> MinimizationResult {
         var x = start
-        var (f, g) = try problem.smoothObjective(x)
-        var evaluations = 1
-        var history = [f]
-        let initialNorm = Vector.norm(g)
-        var gradientNorm = initialNorm
+        var f: Double, g: [Double], evaluations: Int, history: [Double], initialNorm: Double
         var memory = LBFGSMemory(capacity: self.memory)
+        var firstIteration = 1
+        if let resume {
+            guard resume.parameters.count == problem.parameterCount, resume.gradient.count == problem.parameterCount else {
+                throw TrainingError(.invalidConfiguration, "the checkpoint has \(resume.parameters.count) parameters, the problem \(problem.parameterCount)")
+            }
+            (x, f, g, evaluations, history, initialNorm) = (resume.parameters, resume.objective, resume.gradient,
+                                                            resume.evaluations, resume.history, resume.initialGradientNorm)
+            memory = LBFGSMemory(capacity: self.memory, s: resume.memoryS, y: resume.memoryY)
+            firstIteration = resume.iteration + 1
+        } else {
+            (f, g) = try problem.smoothObjective(x)
+            evaluations = 1
+            history = [f]
+            initialNorm = Vector.norm(g)
+        }
+        var gradientNorm = Vector.norm(g)
         let lineSearch = StrongWolfeLineSearch()
         let rows = Double(problem.rowCount)
 
@@ -36,8 +55,9 @@ public struct LBFGS: Minimizer {
 
         guard f.isFinite, initialNorm.isFinite else { return result(.numericalFailure, iterations: 0) }
         if initialNorm == 0 { return result(.gradientTolerance, iterations: 0) }
+        if firstIteration > stopping.maxIterations { return result(.maxIterations, iterations: firstIteration - 1) }
 
-        for iteration in 1 ... max(1, stopping.maxIterations) {
+        for iteration in firstIteration ... max(firstIteration, stopping.maxIterations) {
             var direction = memory.direction(for: g)
             var slope = Vector.dot(direction, g)
             if !(slope < 0) {
@@ -67,6 +87,12 @@ public struct LBFGS: Minimizer {
             history.append(f)
             observer(IterationReport(iteration: iteration, objective: f, gradientNorm: gradientNorm,
                                      passes: Double(evaluations), rowsProcessed: Double(evaluations) * rows, parameters: x))
+            if let checkpoints, iteration % checkpoints.every == 0 {
+                let pairs = memory.pairs
+                try checkpoints.save(LBFGSCheckpoint(iteration: iteration, evaluations: evaluations, parameters: x, objective: f,
+                                                     gradient: g, initialGradientNorm: initialNorm, history: history,
+                                                     memoryS: pairs.s, memoryY: pairs.y))
+            }
             if !f.isFinite || !gradientNorm.isFinite { return result(.numericalFailure, iterations: iteration) }
             if gradientNorm <= stopping.gradientTolerance * initialNorm { return result(.gradientTolerance, iterations: iteration) }
             if stopping.objectiveStalled(previous: previous, current: f) { return result(.objectiveTolerance, iterations: iteration) }

@@ -8,6 +8,15 @@ struct LBFGSMemory {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
+    /// The stored pairs, oldest first (for checkpoints).
+    var pairs: (s: [[Double]], y: [[Double]]) { (s, y) }
+
+    /// A memory holding `pairs` (from a checkpoint).
+    init(capacity: Int, s: [[Double]], y: [[Double]]) {
+        self.init(capacity: capacity)
+        for (step, change) in zip(s, y) { append(s: step, y: change) }
+    }
+
     var isEmpty: Bool { s.isEmpty }
 
     /// Stores a pair if it has positive curvature (`sᵀy > ε·yᵀy`); returns whether it did.

@@ -27,8 +27,17 @@ public struct Trainer: Sendable {
     }
 
     /// Trains on a prepared problem: the entry point for problems evaluated elsewhere (workers).
+    /// - Parameters:
+    ///   - checkpoints: save L-BFGS state every few iterations (L-BFGS without L1 only).
+    ///   - resume: continue an L-BFGS run from a saved state.
     public func fit(_ problem: some TrainingProblem, prepared: PreparedTraining, workers: Int = 1,
+                    checkpoints: CheckpointPolicy? = nil, resume: LBFGSCheckpoint? = nil,
                     observer: (IterationReport) -> Void = { _ in }) throws(TrainingError) -> LinearModel {
+        if checkpoints != nil || resume != nil {
+            guard configuration.optimizer == .lbfgs, configuration.l1Penalty == 0 else {
+                throw TrainingError(.invalidConfiguration, "checkpoints and --resume are available for L-BFGS without --l1 in this build")
+            }
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let result: MinimizationResult
@@ -40,7 +49,13 @@ public struct Trainer: Sendable {
                 result = try exactSolution(objective, problem: problem)
             } else {
                 let start = [Double](repeating: 0, count: problem.parameterCount)
-                result = try configuration.makeMinimizer().minimize(problem, from: start, observer: observer)
+                var minimizer = configuration.makeMinimizer()
+                if checkpoints != nil || resume != nil, var lbfgs = minimizer as? LBFGS {
+                    lbfgs.checkpoints = checkpoints
+                    lbfgs.resume = resume
+                    minimizer = lbfgs
+                }
+                result = try minimizer.minimize(problem, from: start, observer: observer)
             }
         } catch let error as TrainingError {
             throw error

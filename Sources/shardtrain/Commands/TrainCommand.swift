@@ -78,6 +78,18 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @Option(help: "Save the L-BFGS state in this folder every --checkpoint-every iterations.")
+    var checkpointDir: String?
+
+    @Option(help: "Iterations between checkpoints.")
+    var checkpointEvery: Int = 10
+
+    @Flag(help: "Continue the run saved in --checkpoint-dir (after a crash of this process).")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Fault drill: kill -9 this coordinator before reduce round N.", visibility: .hidden))
+    var killCoordinator: Int?
+
     @Option(help: "Seconds to wait for a worker's answer before replacing it as hung.")
     var workerTimeout: Double = 600
 
@@ -102,6 +114,11 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")
         }
         guard workerTimeout > 0, workerTimeout.isFinite else { throw ValidationError("--worker-timeout must be > 0") }
+        if resume, checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir") }
+        guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be ≥ 1") }
+        if checkpointDir != nil, optimizer != .lbfgs || l1 != 0 {
+            throw ValidationError("checkpoints are available for --optimizer lbfgs without --l1 in this build")
+        }
         if listen != nil {
             guard let expectWorkers, expectWorkers >= 1 else { throw ValidationError("--listen needs --expect-workers N (N ≥ 1)") }
             guard workers == 1 else { throw ValidationError("give --listen with --expect-workers, not --workers") }
@@ -202,6 +219,13 @@ struct TrainCommand: ParsableCommand {
         cluster.problem.onWorkerReplaced = { rank, reason in
             StandardError.line("worker \(rank) lost (\(reason.message)); a new worker process took its shard and recomputed the round")
         }
+        if let round = killCoordinator {
+            let previous = cluster.problem.beforeRound
+            cluster.problem.beforeRound = { version in
+                previous?(version)
+                if version == UInt64(round) { kill(getpid(), SIGKILL) }
+            }
+        }
         if let drill = killWorker {
             let parts = drill.split(separator: "@").compactMap { Int($0) }
             guard parts.count == 2, (0 ..< workers).contains(parts[0]) else {
@@ -259,8 +283,23 @@ struct TrainCommand: ParsableCommand {
                      scoreOn scoring: Dataset?) throws -> LinearModel {
         let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring)
         var last: IterationReport?
+        var checkpoints: CheckpointPolicy?
+        var resumeFrom: LBFGSCheckpoint?
+        if let directory = checkpointDir {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let run = CheckpointFile.Run(model: model.rawValue, data: data ?? listen ?? "", l2: trainer.configuration.l2Penalty,
+                                         l1: l1, fitIntercept: !noIntercept, features: dataOptions.features)
+            if resume {
+                resumeFrom = try CheckpointFile.read(directory: directory, expecting: run)
+                if !quiet, let resumeFrom { StandardError.line("resuming from iteration \(resumeFrom.iteration) (\(CheckpointFile.path(in: directory)))") }
+            }
+            checkpoints = CheckpointPolicy(every: checkpointEvery) { state in
+                try CheckpointFile.write(state, run: run, directory: directory)
+            }
+        }
         let fitted = try report {
-            try trainer.fit(problem, prepared: prepared, workers: workers) { iteration in
+            try trainer.fit(problem, prepared: prepared, workers: workers, checkpoints: checkpoints,
+                            resume: resumeFrom) { iteration in
                 last = iteration
                 progress.update(iteration)
             }
