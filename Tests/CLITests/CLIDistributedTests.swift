@@ -29,6 +29,17 @@ import TestSupport
         }
     }
 
+    @Test func metricsOutRecordsEveryRoundPerWorker() throws {
+        let path = Fixtures.scratchDirectory("metrics") + "/rounds.jsonl"
+        let result = try Self.train(workers: 2, ["--metrics-out", path, "--max-iterations", "10"])
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == result["reduce_rounds"] as? Int)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let workers = try #require(first["workers"] as? [[String: Any]])
+        #expect(workers.count == 2)
+        #expect(workers.allSatisfy { ($0["compute_seconds"] as? Double ?? -1) >= 0 && ($0["bytes_received"] as? Int ?? 0) > 0 })
+    }
+
     /// Mini-batch SGD with a fixed seed is reproducible run to run for a fixed worker count.
     @Test func miniBatchSGDIsReproducible() throws {
         let options = ["--optimizer", "sgd", "--epochs", "5", "--seed", "9"]

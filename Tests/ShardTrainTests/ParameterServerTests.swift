@@ -71,7 +71,7 @@ import TestSupport
                                          timeout: .seconds(5))
         let thread = Thread {
             if case .evaluate(let version, _, _)? = try? worker.receive(timeout: .seconds(5)) {
-                try? worker.send(.result(version: version, lossSum: .nan, weightSum: 10, gradient: [1, 2]))
+                try? worker.send(.result(version: version, lossSum: .nan, weightSum: 10, gradient: [1, 2], computeSeconds: 0))
             }
         }
         thread.start()
@@ -81,8 +81,8 @@ import TestSupport
     }
 
     @Test func wrongDimensionsAndStaleVersionsAreRefused() throws {
-        for reply in [Message.result(version: 1, lossSum: 1, weightSum: 1, gradient: [1, 2, 3]),
-                      Message.result(version: 99, lossSum: 1, weightSum: 1, gradient: [1, 2])] {
+        for reply in [Message.result(version: 1, lossSum: 1, weightSum: 1, gradient: [1, 2, 3], computeSeconds: 0),
+                      Message.result(version: 99, lossSum: 1, weightSum: 1, gradient: [1, 2], computeSeconds: 0)] {
             let (server, worker) = InMemoryEndpoint.pair("coordinator", "worker 0")
             let problem = DistributedProblem(endpoints: [server], shardRows: [4], parameterCount: 2,
                                              regularization: Regularization(l2Penalty: 0, l1Penalty: 0, penalizedCount: 1),

@@ -10,7 +10,7 @@ import Testing
         .setup(ShardSetup(kind: .softmax, featureCount: 4, classes: [1, 2, 3], means: [0.5], scales: [2], fitIntercept: true)),
         .ready(rows: 10),
         .evaluate(version: 7, rows: 2 ..< 9, parameters: [1, -2.5, 3e-8]),
-        .result(version: 7, lossSum: 12.5, weightSum: 7, gradient: [0.25, -1]),
+        .result(version: 7, lossSum: 12.5, weightSum: 7, gradient: [0.25, -1], computeSeconds: 0.125),
         .shutdown,
         .failure("worker 1: no such file"),
     ]
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func corruptedPayloadFailsTheChecksum() {
-        var bytes = Message.result(version: 1, lossSum: 2, weightSum: 3, gradient: [4]).frame().encoded()
+        var bytes = Message.result(version: 1, lossSum: 2, weightSum: 3, gradient: [4], computeSeconds: 0).frame().encoded()
         bytes[14] ^= 0x40
         #expect { try Frame.decode(bytes, peer: "p") } throws: { ($0 as? TransportError)?.code == .badChecksum }
     }
@@ -72,12 +72,22 @@ import Testing
     @Test func payloadsThatDoNotFitTheirTypeAreRefused() {
         let short = Frame(type: .result, payload: [1, 2, 3])
         #expect { try Message(short, peer: "worker 1") } throws: { ($0 as? TransportError)?.code == .badMessage }
-        var claim = Message.result(version: 1, lossSum: 0, weightSum: 0, gradient: [1]).frame()
+        var claim = Message.result(version: 1, lossSum: 0, weightSum: 0, gradient: [1], computeSeconds: 0).frame()
         claim.payload.append(0)
         #expect { try Message(claim, peer: "worker 1") } throws: { ($0 as? TransportError)?.code == .badMessage }
         // A length field that claims more elements than the payload holds.
         var huge = Message.evaluate(version: 1, rows: 0 ..< 1, parameters: [1]).frame()
         huge.payload[24] = 0xFF
         #expect { try Message(huge, peer: "worker 1") } throws: { ($0 as? TransportError)?.code == .badMessage }
+    }
+}
+
+@Suite struct FrameSizeTests {
+    @Test func byteCountsMatchTheEncodedFrames() {
+        let evaluate = Message.evaluate(version: 1, rows: 0 ..< 3, parameters: [Float](repeating: 1, count: 17)).frame().encoded()
+        #expect(evaluate.count == DistributedProblem.evaluateFrameBytes(17))
+        let result = Message.result(version: 1, lossSum: 0, weightSum: 0, gradient: [Float](repeating: 1, count: 17),
+                                    computeSeconds: 0.5).frame().encoded()
+        #expect(result.count == DistributedProblem.resultFrameBytes(17))
     }
 }

@@ -24,6 +24,28 @@ public final class DistributedProblem: TrainingProblem {
     public var onWorkerReplaced: ((Int, TransportError) -> Void)?
     /// Called before each round is published, with its version (for fault-injection tests).
     public var beforeRound: ((UInt64) -> Void)?
+    /// Called after each round with what it cost, per worker.
+    public var afterRound: ((RoundRecord) -> Void)?
+
+    /// The cost of one reduce round.
+    public struct RoundRecord: Sendable {
+        public struct Worker: Sendable {
+            public var rank: Int
+            /// Seconds the worker spent in its kernels.
+            public var computeSeconds: Double
+            /// Seconds from publishing the round until its contribution arrived.
+            public var replySeconds: Double
+            public var bytesSent: Int
+            public var bytesReceived: Int
+        }
+        public var version: UInt64
+        public var rows: Int
+        public var workers: [Worker]
+        /// Seconds waiting for the slowest contribution.
+        public var waitSeconds: Double
+        /// Seconds combining the contributions.
+        public var reduceSeconds: Double
+    }
     private let offsets: [Int]
     /// Rows of each worker's shard, in rank order.
     public var shardRows: [Int] { (0 ..< endpoints.count).map { offsets[$0 + 1] - offsets[$0] } }
@@ -76,7 +98,7 @@ public final class DistributedProblem: TrainingProblem {
             guard lower < upper else { continue }
             let message = Message.evaluate(version: version, rows: (lower - offsets[rank]) ..< (upper - offsets[rank]),
                                            parameters: published)
-            statistics.bytesSent += Frame.headerSize + Frame.trailerSize + 40 + 4 * published.count
+            statistics.bytesSent += Self.evaluateFrameBytes(published.count)
             if let error = sendFailure(rank, message) {
                 try replace(rank, after: error, resending: message)
             }
@@ -85,13 +107,18 @@ public final class DistributedProblem: TrainingProblem {
         let clock = ContinuousClock()
         let waitStart = clock.now
         var parts: [PartialEvaluation] = []
+        var records: [RoundRecord.Worker] = []
+        let messageBytes = Self.evaluateFrameBytes(published.count)
+        let replyBytes = Self.resultFrameBytes(parameterCount)
         for (rank, message) in requests {
             var attempts = 0
             while true {
-                let outcome = Result { () throws(TransportError) -> PartialEvaluation in try contribution(from: rank) }
+                let outcome = Result { () throws(TransportError) -> (PartialEvaluation, Double) in try contribution(from: rank) }
                 switch outcome {
-                case .success(let part):
+                case .success(let (part, seconds)):
                     parts.append(part)
+                    records.append(.init(rank: rank, computeSeconds: seconds, replySeconds: (clock.now - waitStart).seconds,
+                                         bytesSent: messageBytes, bytesReceived: replyBytes))
                 case .failure(let error):
                     // The worker died or hung: a new one recomputes the same contribution, so
                     // the round's result is what it would have been.
@@ -103,11 +130,14 @@ public final class DistributedProblem: TrainingProblem {
                 break
             }
         }
-        statistics.waitSeconds += (clock.now - waitStart).seconds
+        let waited = (clock.now - waitStart).seconds
+        statistics.waitSeconds += waited
         let reduceStart = clock.now
         let total = parts.isEmpty ? .zero(parameterCount: parameterCount) : aggregation.combine(parts)
-        statistics.reduceSeconds += (clock.now - reduceStart).seconds
+        let reduced = (clock.now - reduceStart).seconds
+        statistics.reduceSeconds += reduced
         statistics.rounds += 1
+        afterRound?(RoundRecord(version: version, rows: range.count, workers: records, waitSeconds: waited, reduceSeconds: reduced))
         return total
     }
 
@@ -121,11 +151,11 @@ public final class DistributedProblem: TrainingProblem {
         }
     }
 
-    private func contribution(from rank: Int) throws(TransportError) -> PartialEvaluation {
+    private func contribution(from rank: Int) throws(TransportError) -> (PartialEvaluation, Double) {
         let endpoint = endpoints[rank]
         let peer = "worker \(rank)"
         switch try Self.naming(peer, try endpoint.receive(timeout: timeout)) {
-        case .result(let answered, let lossSum, let weightSum, let gradient):
+        case .result(let answered, let lossSum, let weightSum, let gradient, let computeSeconds):
             guard answered == version else {
                 throw TransportError(.unexpectedMessage, peer: peer, "answered version \(answered) — expected \(version)")
             }
@@ -133,18 +163,23 @@ public final class DistributedProblem: TrainingProblem {
                 throw TransportError(.badMessage, peer: peer,
                                      "gradient of \(gradient.count) values — expected \(parameterCount)")
             }
-            statistics.bytesReceived += Frame.headerSize + Frame.trailerSize + 32 + 4 * gradient.count
+            statistics.bytesReceived += Self.resultFrameBytes(gradient.count)
             let part = PartialEvaluation(lossSum: lossSum, gradient: gradient.map(Double.init), weightSum: weightSum)
             guard part.isFinite else {
                 throw TransportError(.nonFinite, peer: peer, "pushed NaN or infinite values for version \(version); refused")
             }
-            return part
+            return (part, computeSeconds)
         case .failure(let text):
             throw TransportError(.workerFailed, peer: peer, text)
         case let other:
             throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected result")
         }
     }
+
+    /// Bytes of an `evaluate` frame with `n` parameters: header, version, row range, count, floats, checksum.
+    static func evaluateFrameBytes(_ n: Int) -> Int { Frame.headerSize + 32 + 4 * n + Frame.trailerSize }
+    /// Bytes of a `result` frame with `n` gradient values.
+    static func resultFrameBytes(_ n: Int) -> Int { Frame.headerSize + 40 + 4 * n + Frame.trailerSize }
 
     /// Sends, returning a loss that a replacement can repair; other errors are thrown.
     private func sendFailure(_ rank: Int, _ message: Message) -> TransportError? {

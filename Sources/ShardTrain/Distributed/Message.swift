@@ -39,8 +39,8 @@ public enum Message: Sendable, Equatable {
     case ready(rows: Int)
     /// Evaluate `parameters` (version `version`) on the shard's local rows `rows`.
     case evaluate(version: UInt64, rows: Range<Int>, parameters: [Float])
-    /// The shard's contribution for `version`.
-    case result(version: UInt64, lossSum: Double, weightSum: Double, gradient: [Float])
+    /// The shard's contribution for `version`, and the seconds the worker spent computing it.
+    case result(version: UInt64, lossSum: Double, weightSum: Double, gradient: [Float], computeSeconds: Double)
     case shutdown
     case failure(String)
     case challenge(nonce: [UInt8])
@@ -79,8 +79,8 @@ public enum Message: Sendable, Equatable {
             w.write(UInt64(rows))
         case .evaluate(let version, let rows, let parameters):
             w.write(version); w.write(UInt64(rows.lowerBound)); w.write(UInt64(rows.upperBound)); w.write(floats: parameters)
-        case .result(let version, let lossSum, let weightSum, let gradient):
-            w.write(version); w.write(lossSum); w.write(weightSum); w.write(floats: gradient)
+        case .result(let version, let lossSum, let weightSum, let gradient, let computeSeconds):
+            w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds); w.write(floats: gradient)
         case .shutdown:
             break
         case .failure(let text):
@@ -126,7 +126,8 @@ public enum Message: Sendable, Equatable {
             self = .evaluate(version: version, rows: Int(lower) ..< Int(upper), parameters: try r.readFloats())
         case .result:
             let version = try r.read(UInt64.self), loss = try r.readDouble(), weight = try r.readDouble()
-            self = .result(version: version, lossSum: loss, weightSum: weight, gradient: try r.readFloats())
+            let seconds = try r.readDouble()
+            self = .result(version: version, lossSum: loss, weightSum: weight, gradient: try r.readFloats(), computeSeconds: seconds)
         case .shutdown:
             self = .shutdown
         case .failure:

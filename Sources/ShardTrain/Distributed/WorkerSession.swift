@@ -56,9 +56,12 @@ public struct WorkerSession {
                 guard rows.upperBound <= objective.rowCount else {
                     throw TransportError(.badMessage, peer: endpoint.peer, "rows \(rows) outside the shard's \(objective.rowCount)")
                 }
+                let clock = ContinuousClock()
+                let start = clock.now
                 let evaluation = objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace)
+                let seconds = (clock.now - start).seconds
                 try endpoint.send(.result(version: version, lossSum: evaluation.lossSum, weightSum: evaluation.weightSum,
-                                          gradient: evaluation.gradient.map(Float.init)))
+                                          gradient: evaluation.gradient.map(Float.init), computeSeconds: seconds))
             case .shutdown:
                 return
             case .failure(let text):

@@ -78,6 +78,9 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @Option(help: "Write one JSON line per reduce round (per-worker compute and reply times, bytes) to this file.")
+    var metricsOut: String?
+
     @Option(help: "Save the L-BFGS state in this folder every --checkpoint-every iterations.")
     var checkpointDir: String?
 
@@ -110,6 +113,9 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
+        if metricsOut != nil, workers == 1, listen == nil {
+            throw ValidationError("--metrics-out records reduce rounds: use it with --workers N > 1 or --listen")
+        }
         if workers > 1, testFraction != nil {
             throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")
         }
@@ -216,6 +222,9 @@ struct TrainCommand: ParsableCommand {
             }
         }
         defer { cluster.shutdown() }
+        let rounds = try RoundLog(path: metricsOut)
+        defer { rounds.close() }
+        cluster.problem.afterRound = { rounds.record($0) }
         cluster.problem.onWorkerReplaced = { rank, reason in
             StandardError.line("worker \(rank) lost (\(reason.message)); a new worker process took its shard and recomputed the round")
         }
@@ -266,6 +275,9 @@ struct TrainCommand: ParsableCommand {
                               timeout: .milliseconds(Int64(workerTimeout * 1000))) { StandardError.line($0) }
         }
         defer { cluster.shutdown() }
+        let rounds = try RoundLog(path: metricsOut)
+        defer { rounds.close() }
+        cluster.problem.afterRound = { rounds.record($0) }
         var loadSeconds = (clock.now - start).seconds
         var testSet: Dataset?
         if let test {
