@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The memory-bandwidth floor of a pass over data: the time to just read every byte once.
 ///
 /// A training pass cannot be faster than reading its feature matrix, so kernels are reported as
@@ -27,5 +29,21 @@ public enum StreamRead {
         var total = (a + b + c + d).sum()
         for j in vectors * 16 ..< values.count { total += values[j] }
         return total
+    }
+
+    /// Reads `values` with `threads` threads, each summing one contiguous part: the memory
+    /// bandwidth floor for `threads` workers sharing the machine.
+    public static func parallelSum(_ values: UnsafeBufferPointer<Float>, threads: Int) -> Float {
+        let parts = max(1, threads)
+        var sums = [Float](repeating: 0, count: parts)
+        sums.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            nonisolated(unsafe) let values = values
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let lower = values.count * k / parts, upper = values.count * (k + 1) / parts
+                out[k] = sum(UnsafeBufferPointer(rebasing: values[lower ..< upper]))
+            }
+        }
+        return sums.reduce(0, +)
     }
 }

@@ -30,6 +30,7 @@ public struct CSVReader: Sendable {
     /// - Throws: ``DataError`` (``DataError/Code/emptyFile`` when there is no data row).
     public func read(path: String) throws(DataError) -> Dataset {
         let file = try FileBytes(path: path)
+        defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
         return try parse(file.bytes, source: path)
     }
 

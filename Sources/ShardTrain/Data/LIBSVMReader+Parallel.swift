@@ -11,7 +11,7 @@ extension LIBSVMReader {
     public func read(path: String, threads: Int) throws(DataError) -> Dataset {
         guard threads > 1 else { return try read(path: path) }
         let file = try FileBytes(path: path)
-        defer { withExtendedLifetime(file) {} }
+        defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
         let bytes = file.bytes
         let spans = Self.byteRanges(fileSize: bytes.count, count: threads)
             .map { Self.lineAlignedSpan(of: bytes, byteRange: $0) }

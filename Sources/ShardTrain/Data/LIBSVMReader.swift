@@ -31,6 +31,7 @@ public struct LIBSVMReader: Sendable {
     ///   file holds no rows.
     public func read(path: String) throws(DataError) -> Dataset {
         let file = try FileBytes(path: path)
+        defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
         let dataset = try parse(file.bytes, source: path)
         if dataset.rowCount == 0 {
             throw DataError(.emptyFile, file: path, message: "no rows — expected lines of the form \"label index:value ...\"")
@@ -63,6 +64,7 @@ public struct LIBSVMReader: Sendable {
     public func read(path: String, byteRange: Range<Int>) throws(DataError) -> Dataset {
         precondition(byteRange.lowerBound >= 0, "byte range must not start before 0")
         let file = try FileBytes(path: path, prefetch: false)
+        defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
         let bytes = file.bytes
         let span = Self.lineAlignedSpan(of: bytes, byteRange: byteRange)
         do {

@@ -29,19 +29,28 @@ public struct NPYReader: Sendable {
     /// Reads a 2-D array as a dense `Float` matrix.
     /// - Throws: ``DataError/Code/shapeMismatch`` unless the array is 2-D.
     public func readMatrix(path: String) throws(DataError) -> DenseMatrix {
-        let file = try FileBytes(path: path)
+        try readMatrix(path: path, rows: nil)
+    }
+
+    /// Reads rows `rows` of a 2-D array (all rows when `nil`); only those bytes are touched, so
+    /// workers each read their own part of one file.
+    public func readMatrix(path: String, rows selected: Range<Int>?) throws(DataError) -> DenseMatrix {
+        let file = try FileBytes(path: path, prefetch: selected == nil)
+        defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
         let header = try NPYHeader.parse(file.bytes, file: path)
         guard header.shape.count == 2 else {
             throw DataError(.shapeMismatch, file: path, message: "array has shape \(header.shape) — expected 2 dimensions (rows, features)")
         }
-        let rows = header.shape[0], columns = header.shape[1]
-        let data = try dataBytes(file.bytes, header: header, count: rows * columns, path: path)
-        var values = [Float](repeating: 0, count: rows * columns)
+        let allRows = header.shape[0], columns = header.shape[1]
+        let range = (selected ?? 0 ..< allRows).clamped(to: 0 ..< allRows)
+        let data = try dataBytes(file.bytes, header: header, count: allRows * columns, path: path)
+        let first = range.lowerBound * columns
+        var values = [Float](repeating: 0, count: range.count * columns)
         var bad: Int?
         values.withUnsafeMutableBufferPointer { out in
             for i in 0 ..< out.count {
-                let value = Float(Self.element(data, i, header.dtype))
-                if !value.isFinite { bad = i; return }
+                let value = Float(Self.element(data, first + i, header.dtype))
+                if !value.isFinite { bad = first + i; return }
                 out[i] = value
             }
         }
@@ -50,13 +59,14 @@ public struct NPYReader: Sendable {
             throw DataError(.nonFinite, file: path, line: bad / max(columns, 1) + 1, column: bad % max(columns, 1) + 1,
                             message: "element \(found) is not a finite Float — expected finite values")
         }
-        return DenseMatrix(rows: rows, columns: columns, values: values)
+        return DenseMatrix(rows: range.count, columns: columns, values: values)
     }
 
     /// Reads a 1-D array (or a `(n, 1)` column) as `Double`s.
     /// - Throws: ``DataError/Code/shapeMismatch`` for other shapes.
     public func readVector(path: String) throws(DataError) -> [Double] {
         let file = try FileBytes(path: path)
+        defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
         let header = try NPYHeader.parse(file.bytes, file: path)
         guard header.shape.count == 1 || (header.shape.count == 2 && header.shape[1] == 1) else {
             throw DataError(.shapeMismatch, file: path, message: "array has shape \(header.shape) — expected 1 dimension (one label per row)")

@@ -33,14 +33,14 @@ public final class LocalCluster {
         }
         do {
             var connections: [any MessageEndpoint] = []
-            for _ in 0 ..< count { connections.append(try server.accept(timeout: timeout)) }
+            for _ in 0 ..< count { connections.append(try Self.accept(from: server, watching: workers, timeout: timeout)) }
             let setup: ShardSetup
             (problem, prepared, setup) = try ClusterSetup.establish(connections, configuration: configuration,
                                                                    featureCount: featureCount, source: source, timeout: timeout)
             let shardRows = problem.shardRows
             problem.replaceWorker = { [server, workers] rank in
                 try workers.relaunch(rank)
-                let connection = try server.accept(timeout: timeout)
+                let connection = try Self.accept(from: server, watching: workers, timeout: timeout)
                 try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, timeout: timeout)
                 return connection
             }
@@ -52,6 +52,25 @@ public final class LocalCluster {
         }
         self.server = server
         self.workers = workers
+    }
+
+    /// Waits for the next connection, failing at once if a worker process exits without one.
+    private static func accept(from server: SocketServer, watching workers: LocalWorkers, timeout: Duration) throws -> SocketEndpoint {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            let attempt = Result { () throws(TransportError) -> SocketEndpoint in try server.accept(timeout: .milliseconds(200)) }
+            switch attempt {
+            case .success(let connection):
+                return connection
+            case .failure(let error):
+                guard error.code == .timedOut else { throw error }
+                if let (rank, status) = workers.exitedEarly() {
+                    throw TransportError(.workerFailed, peer: "worker \(rank)", "exited with status \(status) before joining")
+                }
+                if clock.now >= deadline { throw error }
+            }
+        }
     }
 
     /// Kills the worker of `rank` with SIGKILL (fault-injection tests and drills).

@@ -56,6 +56,14 @@ public final class LocalWorkers: @unchecked Sendable {
         everyProcess.append(process)
     }
 
+    /// A current worker process that has exited with a failure, if any: its rank and status.
+    public func exitedEarly() -> (rank: Int, status: Int32)? {
+        for (rank, process) in processes.enumerated() where !process.isRunning && process.terminationStatus != 0 {
+            return (rank, process.terminationStatus)
+        }
+        return nil
+    }
+
     /// Sends SIGKILL to the worker of `rank`, as `kill -9` would.
     public func kill9(_ rank: Int) {
         kill(processes[rank].processIdentifier, SIGKILL)
