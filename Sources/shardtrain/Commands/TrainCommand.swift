@@ -19,7 +19,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training data file (with --listen, each worker names its own copy).")
     var data: String?
 
-    @Option(help: "Run the parameter server on TCP HOST:PORT and wait for workers to join (shardtrain worker --connect).")
+    @Option(help: "Run the parameter server on TCP HOST:PORT (or PORT on 127.0.0.1) and wait for workers to join (shardtrain worker --connect).")
     var listen: String?
 
     @Option(help: "With --listen: how many workers to wait for.")
@@ -162,7 +162,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// What a local or distributed fit hands to the reporting step.
-    private struct Outcome {
+    struct Outcome {
         var model: LinearModel
         /// The training rows, when they are in this process (not with workers).
         var train: Dataset?
@@ -172,7 +172,6 @@ struct TrainCommand: ParsableCommand {
         var loadSeconds: Double
         var distributed: DistributedProblem.Statistics?
     }
-
     func run() throws {
         if verbose { StandardError.line(BLASBootstrap.describe()) }
         let trainer = try report { try Trainer(makeConfiguration()) }
@@ -186,8 +185,7 @@ struct TrainCommand: ParsableCommand {
         }
         try finish(outcome)
     }
-
-    private func fitInProcess(_ trainer: Trainer, data: String) throws -> Outcome {
+    func fitInProcess(_ trainer: Trainer, data: String) throws -> Outcome {
         var (train, loadSeconds) = try loadDataset(data, dataOptions.loadOptions())
         var testSet: Dataset?
         if let test {
@@ -208,90 +206,8 @@ struct TrainCommand: ParsableCommand {
                        loadSeconds: loadSeconds)
     }
 
-    /// The parameter server in this process, `workers` worker processes each reading its own
-    /// shard of the file, over a Unix-domain socket.
-    private func fitWithWorkers(_ trainer: Trainer, data: String) throws -> Outcome {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let passOn = dataOptions.arguments
-        let cluster = try report {
-            try LocalCluster(workers: workers, executable: LocalWorkers.currentExecutable, configuration: trainer.configuration,
-                             featureCount: dataOptions.features, source: data,
-                             timeout: .milliseconds(Int64(workerTimeout * 1000))) { rank, socket in
-                ["worker", "--socket", socket, "--rank", String(rank), "--workers", String(workers), "--data", data] + passOn
-            }
-        }
-        defer { cluster.shutdown() }
-        let rounds = try RoundLog(path: metricsOut)
-        defer { rounds.close() }
-        cluster.problem.afterRound = { rounds.record($0) }
-        cluster.problem.onWorkerReplaced = { rank, reason in
-            StandardError.line("worker \(rank) lost (\(reason.message)); a new worker process took its shard and recomputed the round")
-        }
-        if let round = killCoordinator {
-            let previous = cluster.problem.beforeRound
-            cluster.problem.beforeRound = { version in
-                previous?(version)
-                if version == UInt64(round) { kill(getpid(), SIGKILL) }
-            }
-        }
-        if let drill = killWorker {
-            let parts = drill.split(separator: "@").compactMap { Int($0) }
-            guard parts.count == 2, (0 ..< workers).contains(parts[0]) else {
-                throw ValidationError("--kill-worker takes RANK@ROUND, got \(drill)")
-            }
-            cluster.problem.beforeRound = { [cluster] version in
-                if version == UInt64(parts[1]) { cluster.killWorker(parts[0]) }
-            }
-        }
-        var loadSeconds = (clock.now - start).seconds
-        var testSet: Dataset?
-        if let test {
-            let (loaded, seconds) = try loadDataset(test, dataOptions.loadOptions(featureCount: cluster.prepared.featureCount))
-            testSet = loaded
-            loadSeconds += seconds
-        }
-        if verbose {
-            StandardError.line("data: \(cluster.prepared.rowCount) rows × \(cluster.prepared.featureCount) features in \(workers) worker processes, ready in \(String(format: "%.3f", loadSeconds)) s")
-        }
-        let fitted = try fit(trainer, cluster.problem, cluster.prepared, workers: workers, scoreOn: testSet)
-        return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
-                       features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
-                       distributed: cluster.problem.statistics)
-    }
-
-    /// The parameter server on TCP; workers on any host join with the shared secret.
-    private func fitWithRemoteWorkers(_ trainer: Trainer) throws -> Outcome {
-        let (host, port) = try Secret.hostAndPort(listen ?? "", option: "--listen")
-        let secret = try Secret.load(file: secretFile)
-        let count = expectWorkers ?? 1
-        let clock = ContinuousClock()
-        let start = clock.now
-        let server = try report { try SocketServer.listen(host: host, port: port) }
-        StandardError.line("listening on \(host):\(server.port ?? port) for \(count) worker(s)")
-        let cluster = try report {
-            try RemoteCluster(server: server, workers: count, secret: secret, configuration: trainer.configuration,
-                              featureCount: dataOptions.features, source: data ?? "workers",
-                              timeout: .milliseconds(Int64(workerTimeout * 1000))) { StandardError.line($0) }
-        }
-        defer { cluster.shutdown() }
-        let rounds = try RoundLog(path: metricsOut)
-        defer { rounds.close() }
-        cluster.problem.afterRound = { rounds.record($0) }
-        var loadSeconds = (clock.now - start).seconds
-        var testSet: Dataset?
-        if let test {
-            let (loaded, seconds) = try loadDataset(test, dataOptions.loadOptions(featureCount: cluster.prepared.featureCount))
-            testSet = loaded
-            loadSeconds += seconds
-        }
-        let fitted = try fit(trainer, cluster.problem, cluster.prepared, workers: count, scoreOn: testSet)
-        return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
-                       features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
-                       distributed: cluster.problem.statistics)
-    }
-
-    private func fit(_ trainer: Trainer, _ problem: some TrainingProblem, _ prepared: PreparedTraining, workers: Int,
+    /// Runs the optimizer on `problem`, with progress on stderr.
+    func fit(_ trainer: Trainer, _ problem: some TrainingProblem, _ prepared: PreparedTraining, workers: Int,
                      scoreOn scoring: Dataset?) throws -> LinearModel {
         let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring)
         var last: IterationReport?
@@ -319,66 +235,7 @@ struct TrainCommand: ParsableCommand {
         progress.finish(last)
         return fitted
     }
-
-    private func finish(_ outcome: Outcome) throws {
-        var fitted = outcome.model
-        let trainReport = try outcome.train.map { set in try report { try fitted.evaluate(set) } }
-        let testReport = try outcome.test.map { set in try report { try fitted.evaluate(set) } }
-        var metrics = JSONLine()
-        if let trainReport { metrics.add("train", object: trainReport.json) }
-        if let testReport { metrics.add("test", object: testReport.json) }
-        fitted.metadata["metrics"] = metrics.rendered
-        let model = fitted
-        try report { try ModelFile.write(model, to: output) }
-
-        let summary = fitted.summary
-        if !summary.converged {
-            StandardError.line("WARNING: training did not converge (\(summary.stopReason.rawValue) after \(summary.iterations) iterations); the model is the last iterate")
-        }
-        if !quiet {
-            print("trained \(model.kind.rawValue) model on \(outcome.rows) rows × \(outcome.features) features with \(summary.optimizer), \(workers) worker(s)")
-            print(String(format: "objective %.6f after %d iterations, %.0f passes, %@ (%@) in %.3f s (load %.3f s)",
-                         summary.objective, summary.iterations, summary.passes,
-                         summary.converged ? "converged" : "NOT converged", summary.stopReason.rawValue,
-                         summary.trainSeconds, outcome.loadSeconds))
-            if let stats = outcome.distributed {
-                print(String(format: "reduce rounds %d, waiting on workers %.3f s, reducing %.4f s, %d bytes sent, %d received",
-                             stats.rounds, stats.waitSeconds, stats.reduceSeconds, stats.bytesSent, stats.bytesReceived))
-            }
-            if let trainReport { print("train: " + describe(trainReport)) }
-            if let testReport { print("test:  " + describe(testReport)) }
-            print("model written to \(output)")
-        }
-        if json {
-            var line = JSONLine()
-            line.add("model", model.kind.rawValue)
-            line.add("optimizer", summary.optimizer)
-            line.add("objective", summary.objective)
-            line.add("train_seconds", summary.trainSeconds)
-            line.add("load_seconds", outcome.loadSeconds)
-            line.add("iterations", summary.iterations)
-            line.add("passes", summary.passes)
-            line.add("workers", listen == nil ? workers : expectWorkers ?? 1)
-            line.add("converged", summary.converged)
-            line.add("stop_reason", summary.stopReason.rawValue)
-            line.add("rows", outcome.rows)
-            line.add("features", outcome.features)
-            if let stats = outcome.distributed {
-                line.add("reduce_rounds", stats.rounds)
-                line.add("replaced_workers", stats.replacedWorkers)
-                line.add("wait_seconds", stats.waitSeconds)
-                line.add("reduce_seconds", stats.reduceSeconds)
-                line.add("bytes_sent", stats.bytesSent)
-                line.add("bytes_received", stats.bytesReceived)
-            }
-            if let trainReport { for (name, value) in trainReport.values { line.add("train_\(name)", value) } }
-            if let testReport { for (name, value) in testReport.values { line.add("test_\(name)", value) } }
-            line.add("output", output)
-            print(line.rendered)
-        }
-    }
-
-    private func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset?) -> ProgressReporter {
+    func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset?) -> ProgressReporter {
         let limit = trainer.configuration.maxIterations ?? (optimizer == .sgd || optimizer == .adam ? 50 : 500)
         let placeholder = TrainingSummary(optimizer: "", iterations: 0, passes: 0, stopReason: .maxIterations,
                                           objective: 0, objectiveHistory: [], gradientNorm: 0, trainSeconds: 0)
@@ -389,6 +246,20 @@ struct TrainCommand: ParsableCommand {
             guard let evaluation = try? candidate.evaluate(scoring) else { return nil }
             return evaluation.values.first { $0.name == name }?.value
         }
+    }
+
+    /// Loads `--test` (if given) with the model's feature count; returns it and its load time.
+    func loadTestSet(featureCount: Int) throws -> (Dataset?, seconds: Double) {
+        guard let test else { return (nil, 0) }
+        let (loaded, seconds) = try loadDataset(test, dataOptions.loadOptions(featureCount: featureCount))
+        return (loaded, seconds)
+    }
+
+    /// Records every round of `problem` in `--metrics-out` and as straggler warnings.
+    func attachRoundLog(to problem: DistributedProblem) throws -> RoundLog {
+        let rounds = try RoundLog(path: metricsOut)
+        problem.afterRound = { rounds.record($0) }
+        return rounds
     }
 }
 

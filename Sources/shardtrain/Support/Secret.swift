@@ -22,8 +22,9 @@ enum Secret {
         throw CLIError("TCP training needs a shared secret: give --secret-file FILE or set \(environmentVariable)")
     }
 
-    /// Splits `HOST:PORT`.
+    /// Splits `HOST:PORT`; a bare `PORT` means 127.0.0.1 (loopback unless told otherwise).
     static func hostAndPort(_ text: String, option: String) throws -> (String, Int) {
+        if let port = Int(text), (0 ... 65535).contains(port) { return ("127.0.0.1", port) }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
               (0 ... 65535).contains(port), colon != text.startIndex else {
             throw CLIError("\(option) takes HOST:PORT, got \(text)")
