@@ -42,7 +42,7 @@ import TestSupport
 
     /// Mini-batch SGD with a fixed seed is reproducible run to run for a fixed worker count.
     @Test func miniBatchSGDIsReproducible() throws {
-        let options = ["--optimizer", "sgd", "--epochs", "5", "--seed", "9"]
+        let options = ["--optimizer", "sgd", "--epochs", "8", "--seed", "9"]
         let first = try Self.train(workers: 3, options), second = try Self.train(workers: 3, options)
         #expect(first["objective"] as? Double == second["objective"] as? Double)
         #expect((first["objective"] as? Double ?? .infinity) < 10_528.6 * 1.01)
@@ -100,5 +100,45 @@ import TestSupport
         #expect(run.status != 0)
         #expect(run.stderr.contains("worker 1"))
         #expect(run.stderr.contains("broken.svm:3"))
+    }
+
+    /// A worker that hangs (SIGSTOP) stops its heartbeats: it is declared hung within the
+    /// heartbeat timeout, far below the answer timeout, replaced, and the run ends at the same
+    /// objective as an uninterrupted one.
+    @Test func hungWorkerIsFoundByItsSilenceAndReplaced() throws {
+        let clean = try Self.train(workers: 3)
+        let start = Date()
+        let drilled = try Self.train(workers: 3, ["--stop-worker", "2@20", "--heartbeat-timeout", "1", "--worker-timeout", "600"])
+        #expect(Date().timeIntervalSince(start) < 60)
+        #expect(drilled["replaced_workers"] as? Int == 1)
+        let a = try #require(clean["objective"] as? Double), b = try #require(drilled["objective"] as? Double)
+        #expect(abs(a - b) <= 1e-6 * a, "\(b) vs uninterrupted \(a)")
+    }
+
+    /// Bounded staleness (with a straggler) and local SGD train with real worker processes to
+    /// within 2% of the synchronous objective; local steps need far fewer rounds.
+    @Test func asynchronousAndLocalStepModesTrain() throws {
+        let common = ["--optimizer", "adam", "--epochs", "4", "--seed", "3"]
+        let sync = try Self.train(workers: 3, common)
+        let async = try Self.train(workers: 3, common + ["--async", "--staleness", "2", "--slow-worker", "0:0.001"])
+        let local = try Self.train(workers: 3, common + ["--local-steps", "8"])
+        let reference = try #require(sync["objective"] as? Double)
+        for (name, run) in [("async", async), ("local steps", local)] {
+            let objective = try #require(run["objective"] as? Double)
+            #expect(objective <= reference * 1.02, "\(name): \(objective) vs synchronous \(reference)")
+            #expect((run["test_accuracy"] as? Double ?? 0) >= 0.84, "\(name)")
+        }
+        #expect((local["reduce_rounds"] as? Int ?? .max) * 4 < (sync["reduce_rounds"] as? Int ?? 0))
+    }
+
+    @Test func asynchronousModesAreRefusedWhereTheyCannotApply() throws {
+        let output = Fixtures.scratchDirectory() + "/m"
+        for (extra, complaint) in [(["--workers", "2", "--async"], "--optimizer sgd or adam"),
+                                   (["--optimizer", "sgd", "--local-steps", "4"], "--workers N > 1"),
+                                   (["--optimizer", "sgd", "--workers", "2", "--staleness", "2"], "--staleness goes with --async")] {
+            let run = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--output", output] + extra)
+            #expect(run.status != 0)
+            #expect(run.stderr.contains(complaint), "\(run.stderr)")
+        }
     }
 }

@@ -7,8 +7,8 @@ import TestSupport
 /// equals the single-process evaluation, and bad pushes are refused.
 @Suite struct ParameterServerTests {
     /// Starts `count` workers on threads, each serving one consecutive shard of `dataset`.
-    static func cluster(_ dataset: Dataset, shards count: Int, configuration: TrainingConfiguration)
-        throws -> (DistributedProblem, PreparedTraining, [Thread]) {
+    static func cluster(_ dataset: Dataset, shards count: Int, configuration: TrainingConfiguration,
+                        delays: [Int: Duration] = [:]) throws -> (DistributedProblem, PreparedTraining, [Thread]) {
         var serverEnds: [any MessageEndpoint] = []
         var threads: [Thread] = []
         for rank in (0 ..< count).reversed() {
@@ -16,7 +16,12 @@ import TestSupport
             serverEnds.append(server)
             let lower = dataset.rowCount * rank / count, upper = dataset.rowCount * (rank + 1) / count
             let shard = dataset.rows(at: Array(lower ..< upper))
-            let thread = Thread { try? WorkerSession(rank: rank, endpoint: worker, shard: shard).run() }
+            let delay = delays[rank] ?? .zero
+            let thread = Thread {
+                var session = WorkerSession(rank: rank, endpoint: worker, shard: shard)
+                session.delay = delay
+                try? session.run()
+            }
             thread.start()
             threads.append(thread)
         }
@@ -35,6 +40,7 @@ import TestSupport
         let local = try trainer.makeLocalProblem(localPrepared)
         let (remote, prepared, _) = try Self.cluster(dataset, shards: 3, configuration: configuration)
         defer { remote.shutdown() }
+        remote.rowOrder = .shardsInSequence
         let a = try #require(localPrepared.standardization), b = try #require(prepared.standardization)
         for j in a.means.indices {
             #expect(abs(a.means[j] - b.means[j]) <= 1e-12 && abs(a.scales[j] - b.scales[j]) <= 1e-12 * a.scales[j])
@@ -50,6 +56,28 @@ import TestSupport
             for j in theta.indices { #expect(abs(a.gradient[j] - b.gradient[j]) <= 1e-5 * max(1, abs(a.gradient[j]))) }
         }
         #expect(remote.statistics.rounds == 4)
+    }
+
+    /// Interleaved batches: every batch reaches every worker, and the batches of a partition of
+    /// the rows add up to the whole data.
+    @Test func interleavedBatchesSpreadOverWorkersAndPartitionTheData() throws {
+        let (matrix, targets, _) = ReferenceObjective.randomProblem(kind: .logistic, rows: 1000, features: 6)
+        let dataset = Dataset(features: .dense(matrix), labels: targets)
+        let (remote, _, _) = try Self.cluster(dataset, shards: 3, configuration: TrainingConfiguration(kind: .logistic))
+        defer { remote.shutdown() }
+        var rounds: [DistributedProblem.RoundRecord] = []
+        remote.afterRound = { rounds.append($0) }
+        let theta = [Double](repeating: 0.1, count: remote.parameterCount)
+        let whole = try remote.evaluate(theta, rows: 0 ..< 1000)
+        var sum = PartialEvaluation.zero(parameterCount: remote.parameterCount)
+        for begin in stride(from: 0, to: 1000, by: 64) {
+            let part = try remote.evaluate(theta, rows: begin ..< min(begin + 64, 1000))
+            #expect(abs(part.weightSum - Double(min(64, 1000 - begin))) <= 3)
+            sum += part
+        }
+        #expect(sum.weightSum == 1000)
+        #expect(abs(sum.lossSum - whole.lossSum) <= 1e-9 * whole.lossSum)
+        #expect(rounds.dropFirst().allSatisfy { $0.workers.count == 3 })
     }
 
     @Test func distributedTrainingMatchesLocalTraining() throws {

@@ -13,7 +13,41 @@ import Testing
         .result(version: 7, lossSum: 12.5, weightSum: 7, gradient: [0.25, -1], computeSeconds: 0.125),
         .shutdown,
         .failure("worker 1: no such file"),
+        .setup(ShardSetup(kind: .logistic, featureCount: 2, classes: [0, 1], means: [], scales: [], fitIntercept: false,
+                          heartbeatSeconds: 0.5, shuffleSeed: 42)),
+        .result(version: 8, lossSum: 1, weightSum: 2, gradient: sparseGradient, computeSeconds: 0),
+        .heartbeat,
+        .localSteps(LocalStepPlan(version: 9, batches: [0 ..< 4, 4 ..< 8], rate: 0.05,
+                                  rule: .init(kind: .adam, l2Penalty: 1, l1Penalty: 0.5, penalizedCount: 2, penaltyScale: 0.1),
+                                  parameters: [1, 2, 3])),
+        .localResult(version: 9, parameters: [0.5, -0.5, 1], lossSum: 3, weightSum: 8, computeSeconds: 0.01),
     ]
+
+    /// A gradient of 1,000 entries with three nonzeros, one of them negative zero's neighbour.
+    static let sparseGradient: [Float] = (0 ..< 1000).map { [3: 1.5, 500: -2, 999: 1e-30][$0] ?? 0 }
+
+    @Test func mostlyZeroGradientsGoSparseAndShrink() throws {
+        let sparse = Message.result(version: 1, lossSum: 0, weightSum: 0, gradient: Self.sparseGradient, computeSeconds: 0)
+        #expect(sparse.frame().type == .sparseResult)
+        #expect(sparse.frame().encoded().count < 100)
+        let dense = Message.result(version: 1, lossSum: 0, weightSum: 0, gradient: (0 ..< 1000).map { Float($0 % 2) },
+                                   computeSeconds: 0)
+        #expect(dense.frame().type == .result)
+    }
+
+    @Test func sparseIndicesOutOfOrderOrRangeAreRefused() throws {
+        for indices: [UInt32] in [[5, 3], [2, 2], [10]] {
+            var w = WireWriter()
+            w.write(UInt64(1)); w.write(0.0); w.write(1.0); w.write(0.0)
+            w.write(UInt64(10)); w.write(UInt64(indices.count))
+            for index in indices { w.write(index) }
+            for _ in indices { w.write(Float(1).bitPattern) }
+            let frame = Frame(type: .sparseResult, payload: w.bytes)
+            #expect { try Message(frame, peer: "worker 2") } throws: {
+                ($0 as? TransportError)?.code == .badMessage && ($0 as? TransportError)?.peer == "worker 2"
+            }
+        }
+    }
 
     @Test(arguments: messages)
     func messagesRoundTrip(message: Message) throws {
@@ -83,11 +117,8 @@ import Testing
 }
 
 @Suite struct FrameSizeTests {
-    @Test func byteCountsMatchTheEncodedFrames() {
-        let evaluate = Message.evaluate(version: 1, rows: 0 ..< 3, parameters: [Float](repeating: 1, count: 17)).frame().encoded()
-        #expect(evaluate.count == DistributedProblem.evaluateFrameBytes(17))
-        let result = Message.result(version: 1, lossSum: 0, weightSum: 0, gradient: [Float](repeating: 1, count: 17),
-                                    computeSeconds: 0.5).frame().encoded()
-        #expect(result.count == DistributedProblem.resultFrameBytes(17))
+    @Test(arguments: WireFormatTests.messages)
+    func byteCountsMatchTheEncodedFrames(message: Message) {
+        #expect(message.wireSize == message.frame().encoded().count)
     }
 }

@@ -5,10 +5,12 @@ public enum ClusterSetup {
     /// - Parameters:
     ///   - connections: one per worker, in any order; their `hello` says the rank.
     ///   - featureCount: the feature count the user fixed, if any.
+    ///   - heartbeat: how long a worker may stay silent before it counts as hung; workers send
+    ///     a heartbeat five times as often. `nil`: no heartbeats.
     /// - Returns: the problem to optimize (endpoints in rank order) and the training description.
     public static func establish(_ connections: [any MessageEndpoint], configuration: TrainingConfiguration,
-                                 featureCount: Int?, source: String,
-                                 timeout: Duration = .seconds(600)) throws -> (DistributedProblem, PreparedTraining, ShardSetup) {
+                                 featureCount: Int?, source: String, timeout: Duration = .seconds(600),
+                                 heartbeat: Duration? = nil) throws -> (DistributedProblem, PreparedTraining, ShardSetup) {
         var byRank = [Int: any MessageEndpoint]()
         for connection in connections {
             switch try connection.receive(timeout: timeout) {
@@ -33,8 +35,9 @@ public enum ClusterSetup {
             case let other: throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected its data summary")
             }
         }
-        let (setup, prepared) = try ShardSetup.combining(summaries, configuration: configuration,
+        var (setup, prepared) = try ShardSetup.combining(summaries, configuration: configuration,
                                                          featureCount: featureCount, source: source)
+        setup.heartbeatSeconds = (heartbeat?.seconds ?? 0) / 5
         for endpoint in endpoints { try endpoint.send(.setup(setup)) }
         for (rank, endpoint) in endpoints.enumerated() {
             let peer = "worker \(rank)"
@@ -54,6 +57,7 @@ public enum ClusterSetup {
             regularization: Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
                                            penalizedCount: prepared.featureCount * outputs),
             timeout: timeout)
+        problem.heartbeatTimeout = heartbeat
         return (problem, prepared, setup)
     }
 

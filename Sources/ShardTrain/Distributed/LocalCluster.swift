@@ -18,7 +18,7 @@ public final class LocalCluster {
     /// Listens, starts `count` workers with `arguments(rank, socketPath)`, and runs the handshake.
     /// On any failure the workers are killed and the socket removed before the error is thrown.
     public init(workers count: Int, executable: URL, configuration: TrainingConfiguration, featureCount: Int?,
-                source: String, timeout: Duration = .seconds(120),
+                source: String, timeout: Duration = .seconds(120), heartbeat: Duration? = .seconds(10),
                 arguments: (_ rank: Int, _ socketPath: String) -> [String]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("shardtrain-\(getpid())-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -36,7 +36,8 @@ public final class LocalCluster {
             for _ in 0 ..< count { connections.append(try Self.accept(from: server, watching: workers, timeout: timeout)) }
             let setup: ShardSetup
             (problem, prepared, setup) = try ClusterSetup.establish(connections, configuration: configuration,
-                                                                   featureCount: featureCount, source: source, timeout: timeout)
+                                                                   featureCount: featureCount, source: source, timeout: timeout,
+                                                                   heartbeat: heartbeat)
             let shardRows = problem.shardRows
             problem.replaceWorker = { [server, workers] rank in
                 try workers.relaunch(rank)
@@ -75,6 +76,9 @@ public final class LocalCluster {
 
     /// Kills the worker of `rank` with SIGKILL (fault-injection tests and drills).
     public func killWorker(_ rank: Int) { workers.kill9(rank) }
+
+    /// Stops the worker of `rank` with SIGSTOP: it hangs, alive but silent (fault drills).
+    public func stopWorker(_ rank: Int) { workers.stop(rank) }
 
     /// Shuts the workers down (killing any that do not exit) and removes the socket.
     public func shutdown() {

@@ -69,6 +69,11 @@ public final class LocalWorkers: @unchecked Sendable {
         kill(processes[rank].processIdentifier, SIGKILL)
     }
 
+    /// Sends SIGSTOP to the worker of `rank`: it stops answering and sending heartbeats.
+    public func stop(_ rank: Int) {
+        kill(processes[rank].processIdentifier, SIGSTOP)
+    }
+
     /// The path of the running executable (to start workers of the same binary).
     public static var currentExecutable: URL {
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {

@@ -6,6 +6,7 @@ final class Mailbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Message] = []
     private var failure: TransportError?
+    private var signal: ArrivalSignal?
     let peer: String
 
     init(peer: String) { self.peer = peer }
@@ -14,7 +15,27 @@ final class Mailbox: @unchecked Sendable {
         condition.lock()
         queue.append(message)
         condition.signal()
+        let signal = self.signal
         condition.unlock()
+        signal?.raise()
+    }
+
+    /// Raises `signal` on every later arrival (and now, if something is waiting already).
+    func notify(_ signal: ArrivalSignal) {
+        condition.lock()
+        self.signal = signal
+        let pending = !queue.isEmpty || failure != nil
+        condition.unlock()
+        if pending { signal.raise() }
+    }
+
+    /// The next message if one is queued; `nil` if none; the failure once the queue is drained.
+    func poll() throws(TransportError) -> Message? {
+        condition.lock()
+        defer { condition.unlock() }
+        if !queue.isEmpty { return queue.removeFirst() }
+        if let failure { throw failure }
+        return nil
     }
 
     /// Ends the mailbox: messages already queued are still handed out, then `error`.
@@ -22,7 +43,9 @@ final class Mailbox: @unchecked Sendable {
         condition.lock()
         if failure == nil { failure = error }
         condition.broadcast()
+        let signal = self.signal
         condition.unlock()
+        signal?.raise()
     }
 
     func take(timeout: Duration) throws(TransportError) -> Message {

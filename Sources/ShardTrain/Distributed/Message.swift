@@ -29,6 +29,11 @@ public struct ShardSetup: Sendable, Equatable {
     public var means: [Double]
     public var scales: [Double]
     public var fitIntercept: Bool
+    /// Seconds between a worker's heartbeats (0: none).
+    public var heartbeatSeconds: Double = 0
+    /// When set, each worker shuffles its shard's rows with this seed (mixed with its rank)
+    /// before training: mini-batch runs on files sorted by label.
+    public var shuffleSeed: UInt64? = nil
 }
 
 /// A decoded message.
@@ -46,7 +51,15 @@ public enum Message: Sendable, Equatable {
     case challenge(nonce: [UInt8])
     case authenticate(code: [UInt8])
     case assign(rank: Int, workers: Int)
+    /// The worker is alive (sent every few seconds by a background thread).
+    case heartbeat
+    /// Take the plan's optimizer steps on the shard (local SGD).
+    case localSteps(LocalStepPlan)
+    /// The parameters after a `localSteps` round, with the loss and weight sums of its batches
+    /// (each at the parameters its step started from) and the seconds spent computing.
+    case localResult(version: UInt64, parameters: [Float], lossSum: Double, weightSum: Double, computeSeconds: Double)
 
+    /// The frame type; a `result` whose gradient is mostly zeros goes as `sparseResult`.
     var type: MessageType {
         switch self {
         case .hello: .hello
@@ -54,17 +67,21 @@ public enum Message: Sendable, Equatable {
         case .setup: .setup
         case .ready: .ready
         case .evaluate: .evaluate
-        case .result: .result
+        case .result(_, _, _, let gradient, _): SparseGradient.isWorthIt(gradient) ? .sparseResult : .result
         case .shutdown: .shutdown
         case .failure: .failure
         case .challenge: .challenge
         case .authenticate: .authenticate
         case .assign: .assign
+        case .heartbeat: .heartbeat
+        case .localSteps: .localSteps
+        case .localResult: .localResult
         }
     }
 
     /// The message as a frame.
     public func frame() -> Frame {
+        let type = self.type
         var w = WireWriter()
         switch self {
         case .hello(let rank):
@@ -74,14 +91,16 @@ public enum Message: Sendable, Equatable {
             w.write(s.labels); w.write(s.tooManyLabels); w.write(s.featureSums); w.write(s.featureSquareSums); w.write(s.fingerprint)
         case .setup(let s):
             w.write(s.kind.rawValue); w.write(UInt64(s.featureCount)); w.write(s.classes)
-            w.write(s.means); w.write(s.scales); w.write(s.fitIntercept)
+            w.write(s.means); w.write(s.scales); w.write(s.fitIntercept); w.write(s.heartbeatSeconds)
+            w.write(s.shuffleSeed != nil); w.write(s.shuffleSeed ?? 0)
         case .ready(let rows):
             w.write(UInt64(rows))
         case .evaluate(let version, let rows, let parameters):
             w.write(version); w.write(UInt64(rows.lowerBound)); w.write(UInt64(rows.upperBound)); w.write(floats: parameters)
         case .result(let version, let lossSum, let weightSum, let gradient, let computeSeconds):
-            w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds); w.write(floats: gradient)
-        case .shutdown:
+            w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds)
+            if type == .sparseResult { w.write(sparse: gradient) } else { w.write(floats: gradient) }
+        case .shutdown, .heartbeat:
             break
         case .failure(let text):
             w.write(text)
@@ -90,6 +109,10 @@ public enum Message: Sendable, Equatable {
             for byte in bytes { w.write(byte) }
         case .assign(let rank, let workers):
             w.write(UInt32(rank)); w.write(UInt32(workers))
+        case .localSteps(let plan):
+            w.write(plan)
+        case .localResult(let version, let parameters, let lossSum, let weightSum, let computeSeconds):
+            w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds); w.write(floats: parameters)
         }
         return Frame(type: type, payload: w.bytes)
     }
@@ -113,21 +136,28 @@ public enum Message: Sendable, Equatable {
             }
             let features = Int(try r.read(UInt64.self)), classes = try r.readDoubles()
             let means = try r.readDoubles(), scales = try r.readDoubles(), intercept = try r.readBool()
+            let heartbeat = try r.readDouble(), shuffles = try r.readBool(), seed = try r.read(UInt64.self)
             self = .setup(ShardSetup(kind: kind, featureCount: features, classes: classes, means: means, scales: scales,
-                                     fitIntercept: intercept))
+                                     fitIntercept: intercept, heartbeatSeconds: heartbeat, shuffleSeed: shuffles ? seed : nil))
         case .ready:
             self = .ready(rows: Int(try r.read(UInt64.self)))
         case .evaluate:
-            let version = try r.read(UInt64.self)
-            let lower = try r.read(UInt64.self), upper = try r.read(UInt64.self)
-            guard lower <= upper, upper < UInt64(Int.max) else {
-                throw TransportError(.badMessage, peer: peer, "evaluate message: bad row range \(lower)..<\(upper)")
-            }
-            self = .evaluate(version: version, rows: Int(lower) ..< Int(upper), parameters: try r.readFloats())
-        case .result:
+            let version = try r.read(UInt64.self), rows = try r.readRange()
+            self = .evaluate(version: version, rows: rows, parameters: try r.readFloats())
+        case .result, .sparseResult:
             let version = try r.read(UInt64.self), loss = try r.readDouble(), weight = try r.readDouble()
             let seconds = try r.readDouble()
-            self = .result(version: version, lossSum: loss, weightSum: weight, gradient: try r.readFloats(), computeSeconds: seconds)
+            let gradient = frame.type == .result ? try r.readFloats() : try r.readSparse()
+            self = .result(version: version, lossSum: loss, weightSum: weight, gradient: gradient, computeSeconds: seconds)
+        case .heartbeat:
+            self = .heartbeat
+        case .localSteps:
+            self = .localSteps(try r.readPlan())
+        case .localResult:
+            let version = try r.read(UInt64.self), loss = try r.readDouble(), weight = try r.readDouble()
+            let seconds = try r.readDouble()
+            self = .localResult(version: version, parameters: try r.readFloats(), lossSum: loss, weightSum: weight,
+                                computeSeconds: seconds)
         case .shutdown:
             self = .shutdown
         case .failure:

@@ -10,6 +10,10 @@ public protocol MessageEndpoint: AnyObject, Sendable {
     func send(_ message: Message) throws(TransportError)
     /// The next message, waiting at most `timeout`.
     func receive(timeout: Duration) throws(TransportError) -> Message
+    /// The next message if one has arrived, `nil` if none has; never waits.
+    func poll() throws(TransportError) -> Message?
+    /// Raises `signal` whenever a message or a failure arrives (for waiting on many at once).
+    func notify(_ signal: ArrivalSignal)
     /// Closes the connection; pending and later receives fail with `connectionLost`.
     func close()
 }

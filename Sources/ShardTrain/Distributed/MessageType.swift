@@ -22,4 +22,14 @@ public enum MessageType: UInt16, Sendable {
     case authenticate = 10
     /// Server → worker: admitted, with its rank and the number of workers.
     case assign = 11
+    /// Worker → server: a ``result`` whose gradient is sent as (index, value) pairs of its
+    /// nonzeros, chosen by the sender when that is smaller than the dense vector.
+    case sparseResult = 12
+    /// Worker → server, every few seconds while the worker lives: it is not hung.
+    case heartbeat = 13
+    /// Server → worker: take K optimizer steps on these local batches from these parameters
+    /// (local SGD, `--local-steps K`).
+    case localSteps = 14
+    /// Worker → server: the parameters after a `localSteps` request.
+    case localResult = 15
 }

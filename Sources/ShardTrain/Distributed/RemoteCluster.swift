@@ -10,7 +10,7 @@ public final class RemoteCluster {
 
     /// Waits until `workers` workers have joined and finished the handshake.
     public init(server: SocketServer, workers: Int, secret: [UInt8], configuration: TrainingConfiguration,
-                featureCount: Int?, source: String, timeout: Duration = .seconds(600),
+                featureCount: Int?, source: String, timeout: Duration = .seconds(600), heartbeat: Duration? = .seconds(10),
                 log: (String) -> Void) throws {
         var admitted: [any MessageEndpoint] = []
         while admitted.count < workers {
@@ -25,7 +25,8 @@ public final class RemoteCluster {
             }
         }
         (problem, prepared, _) = try ClusterSetup.establish(admitted, configuration: configuration,
-                                                           featureCount: featureCount, source: source, timeout: timeout)
+                                                           featureCount: featureCount, source: source, timeout: timeout,
+                                                           heartbeat: heartbeat)
         self.server = server
     }
 

@@ -62,7 +62,8 @@ extension ShardSetup {
         }
         let setup = ShardSetup(kind: configuration.kind, featureCount: columns, classes: classes,
                                means: standardization?.means ?? [], scales: standardization?.scales ?? [],
-                               fitIntercept: configuration.fitIntercept)
+                               fitIntercept: configuration.fitIntercept,
+                               shuffleSeed: configuration.optimizer.isMiniBatch ? configuration.seed : nil)
         let fingerprint = summaries.count == 1 ? summaries[0].fingerprint
             : "shards:" + summaries.map(\.fingerprint).joined(separator: ",")
         let prepared = PreparedTraining(kind: configuration.kind, featureCount: columns, rowCount: rows, classes: classes,

@@ -30,6 +30,10 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         try inbox.take(timeout: timeout)
     }
 
+    public func poll() throws(TransportError) -> Message? { try inbox.poll() }
+
+    public func notify(_ signal: ArrivalSignal) { inbox.notify(signal) }
+
     public func close() {
         inbox.fail(TransportError(.connectionLost, peer: peer, "connection closed"))
         channel.close(promise: nil)

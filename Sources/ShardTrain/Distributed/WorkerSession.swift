@@ -1,5 +1,8 @@
+import Foundation
+
 /// A worker's side of a training run: summarize the shard, receive the setup, then answer
-/// `evaluate` requests with the shard's loss, weight sum and gradient until `shutdown`.
+/// `evaluate` requests with the shard's loss, weight sum and gradient (and `localSteps`
+/// requests with new parameters) until `shutdown`, sending heartbeats meanwhile.
 public struct WorkerSession {
     public let rank: Int
     public let endpoint: any MessageEndpoint
@@ -7,6 +10,8 @@ public struct WorkerSession {
     public let loadShard: () throws -> Dataset
     /// How long to wait for the next request before giving up.
     public var idleTimeout: Duration = .seconds(3600)
+    /// Extra time before each answer: a simulated straggler, for drills and benchmarks.
+    public var delay: Duration = .zero
 
     public init(rank: Int, endpoint: any MessageEndpoint, loadShard: @escaping () throws -> Dataset) {
         self.rank = rank
@@ -39,40 +44,74 @@ public struct WorkerSession {
         }
         let objective: Objective
         do {
-            objective = try setup.objective(for: shard)
+            var rows = shard
+            if let seed = setup.shuffleSeed { rows = rows.shuffled(seed: seed &+ UInt64(rank) &* 0x9E37_79B9_7F4A_7C15) }
+            objective = try setup.objective(for: rows)
         } catch {
             try? endpoint.send(.failure(error.message))
             throw TransportError(.workerFailed, peer: "worker \(rank)", error.message)
         }
         try endpoint.send(.ready(rows: objective.rowCount))
+        let heartbeat = Heartbeat(endpoint: endpoint, interval: setup.heartbeatSeconds)
+        defer { heartbeat.stop() }
+        try serve(objective)
+    }
+
+    /// Answers requests until `shutdown`.
+    private func serve(_ objective: Objective) throws(TransportError) {
         var workspace = objective.makeWorkspace()
+        var localSteps = LocalStepRunner()
+        let clock = ContinuousClock()
         while true {
-            switch try endpoint.receive(timeout: idleTimeout) {
+            let request = try endpoint.receive(timeout: idleTimeout)
+            let start = clock.now
+            if delay > .zero, request.isRequest { Thread.sleep(forTimeInterval: delay.seconds) }
+            switch request {
             case .evaluate(let version, let rows, let parameters):
-                guard parameters.count == objective.parameterCount else {
-                    throw TransportError(.badMessage, peer: endpoint.peer,
-                                         "evaluate has \(parameters.count) parameters — expected \(objective.parameterCount)")
-                }
-                guard rows.upperBound <= objective.rowCount else {
-                    throw TransportError(.badMessage, peer: endpoint.peer, "rows \(rows) outside the shard's \(objective.rowCount)")
-                }
-                let clock = ContinuousClock()
-                let start = clock.now
+                try check(parameters.count, objective)
+                try check([rows], objective)
                 let evaluation = objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace)
-                let seconds = (clock.now - start).seconds
                 try endpoint.send(.result(version: version, lossSum: evaluation.lossSum, weightSum: evaluation.weightSum,
-                                          gradient: evaluation.gradient.map(Float.init), computeSeconds: seconds))
+                                          gradient: evaluation.gradient.map(Float.init), computeSeconds: (clock.now - start).seconds))
+            case .localSteps(let plan):
+                try check(plan.parameters.count, objective)
+                try check(plan.batches, objective)
+                let (parameters, lossSum, weightSum) = localSteps.run(plan, on: objective, workspace: &workspace)
+                try endpoint.send(.localResult(version: plan.version, parameters: parameters, lossSum: lossSum,
+                                               weightSum: weightSum, computeSeconds: (clock.now - start).seconds))
             case .shutdown:
                 return
             case .failure(let text):
                 throw TransportError(.workerFailed, peer: endpoint.peer, text)
             case let other:
-                throw unexpected(other, expecting: "evaluate or shutdown")
+                throw unexpected(other, expecting: "evaluate, localSteps or shutdown")
             }
+        }
+    }
+
+    private func check(_ count: Int, _ objective: Objective) throws(TransportError) {
+        guard count == objective.parameterCount else {
+            throw TransportError(.badMessage, peer: endpoint.peer, "request has \(count) parameters — expected \(objective.parameterCount)")
+        }
+    }
+
+    private func check(_ batches: [Range<Int>], _ objective: Objective) throws(TransportError) {
+        for rows in batches where rows.upperBound > objective.rowCount {
+            throw TransportError(.badMessage, peer: endpoint.peer, "rows \(rows) outside the shard's \(objective.rowCount)")
         }
     }
 
     private func unexpected(_ message: Message, expecting: String) -> TransportError {
         TransportError(.unexpectedMessage, peer: endpoint.peer, "sent \(message.type) — expected \(expecting)")
+    }
+}
+
+extension Message {
+    /// Whether the message asks a worker for work.
+    var isRequest: Bool {
+        switch self {
+        case .evaluate, .localSteps: true
+        default: false
+        }
     }
 }

@@ -55,7 +55,11 @@ public struct Trainer: Sendable {
                     lbfgs.resume = resume
                     minimizer = lbfgs
                 }
-                result = try minimizer.minimize(problem, from: start, observer: observer)
+                if configuration.consistency == .synchronous {
+                    result = try minimizer.minimize(problem, from: start, observer: observer)
+                } else {
+                    result = try minimizeAsynchronously(problem, from: start, observer: observer)
+                }
             }
         } catch let error as TrainingError {
             throw error

@@ -13,6 +13,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case adam
         /// Closed-form least squares (linear regression without L1 only).
         case exact
+
+        /// Whether the optimizer takes steps on mini-batches (SGD, Adam).
+        public var isMiniBatch: Bool { self == .sgd || self == .adam }
     }
 
     /// Whether features are standardized for training.
@@ -23,8 +26,20 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case off
     }
 
+    /// How workers and the parameter server stay in step (mini-batch optimizers with workers).
+    public enum Consistency: Sendable, Equatable {
+        /// Bulk-synchronous: every step waits for every worker's share of its batch.
+        case synchronous
+        /// Asynchronous with bounded delay: no worker more than `K` steps ahead of the slowest.
+        case boundedStaleness(Int)
+        /// Local SGD: each worker takes `K` steps of its own between averages of the models.
+        case localSteps(Int)
+    }
+
     public var kind: ModelKind
     public var optimizer: OptimizerChoice = .lbfgs
+    /// How workers stay in step; anything but synchronous needs SGD or Adam and workers.
+    public var consistency: Consistency = .synchronous
     /// `λ ≥ 0`: the objective has `(λ/2)‖w‖²`.
     public var l2Penalty: Double = 1
     /// `μ ≥ 0`: the objective has `μ‖w‖₁`.
@@ -68,6 +83,15 @@ public struct TrainingConfiguration: Sendable, Equatable {
             throw fail("--learning-rate must be a finite number > 0, got \(learningRate)")
         }
         guard momentum >= 0, momentum < 1 else { throw fail("--momentum must be in [0, 1), got \(momentum)") }
+        switch consistency {
+        case .synchronous: break
+        case .boundedStaleness(let k) where k < 0: throw fail("--staleness must be ≥ 0, got \(k)")
+        case .localSteps(let k) where k < 1: throw fail("--local-steps must be ≥ 1, got \(k)")
+        default:
+            guard optimizer.isMiniBatch else {
+                throw fail("--async and --local-steps take mini-batch steps: use --optimizer sgd or adam, not \(optimizer.rawValue)")
+            }
+        }
         if optimizer == .exact {
             guard kind == .linear else { throw fail("--optimizer exact solves linear regression only, not \(kind.rawValue)") }
             guard l1Penalty == 0 else { throw fail("--optimizer exact has no closed form with --l1; use lbfgs (OWL-QN)") }

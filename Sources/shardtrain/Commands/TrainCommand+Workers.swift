@@ -10,11 +10,13 @@ extension TrainCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let passOn = dataOptions.arguments
+        let slow = try slowWorkerDrill()
         let cluster = try report {
             try LocalCluster(workers: workers, executable: LocalWorkers.currentExecutable, configuration: trainer.configuration,
                              featureCount: dataOptions.features, source: data,
-                             timeout: .milliseconds(Int64(workerTimeout * 1000))) { rank, socket in
+                             timeout: .milliseconds(Int64(workerTimeout * 1000)), heartbeat: heartbeat) { rank, socket in
                 ["worker", "--socket", socket, "--rank", String(rank), "--workers", String(workers), "--data", data] + passOn
+                    + (slow?.rank == rank ? ["--delay", String(slow?.seconds ?? 0)] : [])
             }
         }
         defer { cluster.shutdown() }
@@ -23,22 +25,7 @@ extension TrainCommand {
         cluster.problem.onWorkerReplaced = { rank, reason in
             StandardError.line("worker \(rank) lost (\(reason.message)); a new worker process took its shard and recomputed the round")
         }
-        if let round = killCoordinator {
-            let previous = cluster.problem.beforeRound
-            cluster.problem.beforeRound = { version in
-                previous?(version)
-                if version == UInt64(round) { kill(getpid(), SIGKILL) }
-            }
-        }
-        if let drill = killWorker {
-            let parts = drill.split(separator: "@").compactMap { Int($0) }
-            guard parts.count == 2, (0 ..< workers).contains(parts[0]) else {
-                throw ValidationError("--kill-worker takes RANK@ROUND, got \(drill)")
-            }
-            cluster.problem.beforeRound = { [cluster] version in
-                if version == UInt64(parts[1]) { cluster.killWorker(parts[0]) }
-            }
-        }
+        try installDrills(on: cluster)
         var loadSeconds = (clock.now - start).seconds
         let (testSet, testSeconds) = try loadTestSet(featureCount: cluster.prepared.featureCount)
         loadSeconds += testSeconds
@@ -63,7 +50,7 @@ extension TrainCommand {
         let cluster = try report {
             try RemoteCluster(server: server, workers: count, secret: secret, configuration: trainer.configuration,
                               featureCount: dataOptions.features, source: data ?? "workers",
-                              timeout: .milliseconds(Int64(workerTimeout * 1000))) { StandardError.line($0) }
+                              timeout: .milliseconds(Int64(workerTimeout * 1000)), heartbeat: heartbeat) { StandardError.line($0) }
         }
         defer { cluster.shutdown() }
         let rounds = try attachRoundLog(to: cluster.problem)
@@ -75,5 +62,40 @@ extension TrainCommand {
         return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
                        features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
                        distributed: cluster.problem.statistics)
+    }
+
+    /// How long a busy worker may stay silent.
+    var heartbeat: Duration { .milliseconds(Int64(heartbeatTimeout * 1000)) }
+
+    /// `--slow-worker R:S`, checked.
+    func slowWorkerDrill() throws -> (rank: Int, seconds: Double)? {
+        guard let slowWorker else { return nil }
+        let parts = slowWorker.split(separator: ":")
+        guard parts.count == 2, let rank = Int(parts[0]), (0 ..< workers).contains(rank), let seconds = Double(parts[1]),
+              seconds >= 0, seconds.isFinite else {
+            throw ValidationError("--slow-worker takes RANK:SECONDS, got \(slowWorker)")
+        }
+        return (rank, seconds)
+    }
+
+    /// The fault drills: kill -9 of the coordinator or of a worker, SIGSTOP of a worker, each
+    /// before a given reduce round.
+    func installDrills(on cluster: LocalCluster) throws {
+        func drill(_ text: String?, _ option: String) throws -> (rank: Int, round: UInt64)? {
+            guard let text else { return nil }
+            let parts = text.split(separator: "@").compactMap { Int($0) }
+            guard parts.count == 2, (0 ..< workers).contains(parts[0]), parts[1] >= 1 else {
+                throw ValidationError("\(option) takes RANK@ROUND, got \(text)")
+            }
+            return (parts[0], UInt64(parts[1]))
+        }
+        let kill = try drill(killWorker, "--kill-worker"), stop = try drill(stopWorker, "--stop-worker")
+        let coordinator = killCoordinator.map(UInt64.init)
+        guard kill != nil || stop != nil || coordinator != nil else { return }
+        cluster.problem.beforeRound = { [cluster] version in
+            if version == coordinator { Foundation.kill(getpid(), SIGKILL) }
+            if let kill, version == kill.round { cluster.killWorker(kill.rank) }
+            if let stop, version == stop.round { cluster.stopWorker(stop.rank) }
+        }
     }
 }

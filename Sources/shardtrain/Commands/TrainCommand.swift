@@ -40,6 +40,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer: lbfgs (OWL-QN with --l1), sgd, adam, or exact (closed-form linear regression).")
     var optimizer: TrainingConfiguration.OptimizerChoice = .lbfgs
 
+    @Flag(help: "With workers and sgd/adam: asynchronous steps with bounded staleness (--staleness K).")
+    var async = false
+
+    @Option(help: "With --async: no worker runs more than K steps ahead of the slowest (0 is synchronous).")
+    var staleness: Int?
+
+    @Option(help: "With workers and sgd/adam: local SGD, each worker takes K steps between model averages.")
+    var localSteps: Int?
+
     @Option(help: "Epoch limit for sgd/adam (default 50).")
     var epochs: Int?
 
@@ -99,6 +108,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Fault drill: kill -9 worker R before reduce round N, as R@N.", visibility: .hidden))
     var killWorker: String?
 
+    @Option(help: "Seconds a busy worker may stay silent (workers send heartbeats) before it is replaced as hung.")
+    var heartbeatTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Fault drill: stop worker R (SIGSTOP) before reduce round N, as R@N.", visibility: .hidden))
+    var stopWorker: String?
+
+    @Option(help: ArgumentHelp("Straggler drill: worker R sleeps S seconds before each answer, as R:S.", visibility: .hidden))
+    var slowWorker: String?
+
     @Flag(help: "Print one JSON object with the results as the last line of stdout.")
     var json = false
 
@@ -120,6 +138,12 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")
         }
         guard workerTimeout > 0, workerTimeout.isFinite else { throw ValidationError("--worker-timeout must be > 0") }
+        if staleness != nil, !async { throw ValidationError("--staleness goes with --async") }
+        if async || localSteps != nil {
+            guard !(async && localSteps != nil) else { throw ValidationError("give --async or --local-steps, not both") }
+            guard workers > 1 || listen != nil else { throw ValidationError("--async and --local-steps need --workers N > 1 or --listen") }
+        }
+        guard heartbeatTimeout > 0, heartbeatTimeout.isFinite else { throw ValidationError("--heartbeat-timeout must be > 0") }
         if resume, checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir") }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be ≥ 1") }
         if checkpointDir != nil, optimizer != .lbfgs || l1 != 0 {
@@ -158,6 +182,11 @@ struct TrainCommand: ParsableCommand {
         configuration.learningRate = learningRate
         configuration.momentum = momentum
         configuration.seed = seed
+        if async {
+            configuration.consistency = .boundedStaleness(staleness ?? 0)
+        } else if let localSteps {
+            configuration.consistency = .localSteps(localSteps)
+        }
         return configuration
     }
 

@@ -29,6 +29,9 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @Option(help: ArgumentHelp("Straggler drill: sleep this many seconds before each answer.", visibility: .hidden))
+    var delay: Double = 0
+
     func validate() throws {
         guard (socket == nil) != (connect == nil) else { throw ValidationError("give --socket PATH or --connect HOST:PORT") }
         if socket != nil {
@@ -58,9 +61,10 @@ struct WorkerCommand: ParsableCommand {
         }
         defer { endpoint.close() }
         let (path, options) = (data, dataOptions.loadOptions())
-        let session = WorkerSession(rank: myRank, endpoint: endpoint) {
+        var session = WorkerSession(rank: myRank, endpoint: endpoint) {
             try DatasetLoader.loadShard(path, rank: myRank, of: shardCount, options: options)
         }
+        session.delay = .milliseconds(Int64(max(0, delay) * 1000))
         do {
             try session.run()
         } catch {
