@@ -18,9 +18,8 @@ public final class InMemoryEndpoint: MessageEndpoint, @unchecked Sendable {
         return (a, b)
     }
 
-    public func send(_ message: Message) throws(TransportError) {
+    public func send(encoded bytes: [UInt8]) throws(TransportError) {
         guard let other else { throw TransportError(.connectionLost, peer: peer, "the other end is gone") }
-        let bytes = message.frame().encoded()
         guard let (frame, _) = try Frame.decode(bytes, peer: other.peer) else {
             throw TransportError(.malformedFrame, peer: other.peer, "incomplete frame")
         }

@@ -6,8 +6,8 @@
 public protocol MessageEndpoint: AnyObject, Sendable {
     /// Who is at the other end, for messages (`worker 2`, `coordinator`).
     var peer: String { get }
-    /// Sends a message.
-    func send(_ message: Message) throws(TransportError)
+    /// Sends the bytes of an encoded frame (``Frame/encoded()``).
+    func send(encoded bytes: [UInt8]) throws(TransportError)
     /// The next message, waiting at most `timeout`.
     func receive(timeout: Duration) throws(TransportError) -> Message
     /// The next message if one has arrived, `nil` if none has; never waits.
@@ -16,4 +16,11 @@ public protocol MessageEndpoint: AnyObject, Sendable {
     func notify(_ signal: ArrivalSignal)
     /// Closes the connection; pending and later receives fail with `connectionLost`.
     func close()
+}
+
+extension MessageEndpoint {
+    /// Sends a message.
+    public func send(_ message: Message) throws(TransportError) {
+        try send(encoded: message.frame().encoded())
+    }
 }

@@ -17,12 +17,16 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         peer = inbox.peer
     }
 
-    public func send(_ message: Message) throws(TransportError) {
-        let bytes = message.frame().encoded()
-        do {
-            try channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).wait()
-        } catch {
-            throw TransportError(.connectionLost, peer: peer, "cannot send: \(error)")
+    /// Queues the frame on the connection and returns without waiting for the write: the
+    /// server publishes to every worker at once. A write that fails closes the connection, and
+    /// the next receive reports it.
+    public func send(encoded bytes: [UInt8]) throws(TransportError) {
+        guard channel.isActive else { throw TransportError(.connectionLost, peer: peer, "cannot send: the connection is closed") }
+        let inbox = self.inbox, peer = self.peer
+        let written = channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+        written.whenFailure { [channel] error in
+            inbox.fail(TransportError(.connectionLost, peer: peer, "cannot send: \(error)"))
+            channel.close(promise: nil)
         }
     }
 

@@ -13,7 +13,11 @@ struct WireWriter {
 
     mutating func write(floats values: [Float]) {
         write(UInt64(values.count))
+        #if _endian(little)
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
         for value in values { bytes.appendLittleEndian(value.bitPattern) }
+        #endif
     }
 
     mutating func write(_ text: String) {
@@ -71,10 +75,22 @@ struct WireReader {
 
     mutating func readFloats() throws(TransportError) -> [Float] {
         let count = try readCount(elementSize: 4)
+        #if _endian(little)
+        var values = [Float](repeating: 0, count: count)
+        let start = offset
+        values.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start ..< start + 4 * count]))
+            }
+        }
+        offset += 4 * count
+        return values
+        #else
         var values = [Float]()
         values.reserveCapacity(count)
         for _ in 0 ..< count { values.append(Float(bitPattern: try read(UInt32.self))) }
         return values
+        #endif
     }
 
     mutating func readBytes() throws(TransportError) -> [UInt8] {

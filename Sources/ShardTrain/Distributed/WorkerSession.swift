@@ -10,8 +10,11 @@ public struct WorkerSession {
     public let loadShard: () throws -> Dataset
     /// How long to wait for the next request before giving up.
     public var idleTimeout: Duration = .seconds(3600)
-    /// Extra time before each answer: a simulated straggler, for drills and benchmarks.
+    /// Extra time before an answer: a simulated straggler, for drills and benchmarks.
     public var delay: Duration = .zero
+    /// The share of answers that get the delay, drawn with a generator seeded by the rank: 1 is
+    /// a worker that is always slow, 0.1 one that pauses now and then.
+    public var delayChance = 1.0
 
     public init(rank: Int, endpoint: any MessageEndpoint, loadShard: @escaping () throws -> Dataset) {
         self.rank = rank
@@ -62,10 +65,13 @@ public struct WorkerSession {
         var workspace = objective.makeWorkspace()
         var localSteps = LocalStepRunner()
         let clock = ContinuousClock()
+        var pauses = SeededGenerator(seed: UInt64(rank) &+ 1)
         while true {
             let request = try endpoint.receive(timeout: idleTimeout)
             let start = clock.now
-            if delay > .zero, request.isRequest { Thread.sleep(forTimeInterval: delay.seconds) }
+            if delay > .zero, request.isRequest, Double.random(in: 0 ..< 1, using: &pauses) < delayChance {
+                Thread.sleep(forTimeInterval: delay.seconds)
+            }
             switch request {
             case .evaluate(let version, let rows, let parameters):
                 try check(parameters.count, objective)

@@ -17,6 +17,7 @@ extension TrainCommand {
                              timeout: .milliseconds(Int64(workerTimeout * 1000)), heartbeat: heartbeat) { rank, socket in
                 ["worker", "--socket", socket, "--rank", String(rank), "--workers", String(workers), "--data", data] + passOn
                     + (slow?.rank == rank ? ["--delay", String(slow?.seconds ?? 0)] : [])
+                    + (jitter.map { ["--delay", String($0), "--delay-chance", "0.1"] } ?? [])
             }
         }
         defer { cluster.shutdown() }

@@ -117,6 +117,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Straggler drill: worker R sleeps S seconds before each answer, as R:S.", visibility: .hidden))
     var slowWorker: String?
 
+    @Option(help: ArgumentHelp("Straggler drill: every worker sleeps S seconds before a random 10% of its answers, as S.", visibility: .hidden))
+    var jitter: Double?
+
     @Flag(help: "Print one JSON object with the results as the last line of stdout.")
     var json = false
 

@@ -29,8 +29,11 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: ArgumentHelp("Straggler drill: sleep this many seconds before each answer.", visibility: .hidden))
+    @Option(help: ArgumentHelp("Straggler drill: sleep this many seconds before an answer.", visibility: .hidden))
     var delay: Double = 0
+
+    @Option(help: ArgumentHelp("Straggler drill: the share of answers that get --delay.", visibility: .hidden))
+    var delayChance: Double = 1
 
     func validate() throws {
         guard (socket == nil) != (connect == nil) else { throw ValidationError("give --socket PATH or --connect HOST:PORT") }
@@ -65,6 +68,7 @@ struct WorkerCommand: ParsableCommand {
             try DatasetLoader.loadShard(path, rank: myRank, of: shardCount, options: options)
         }
         session.delay = .milliseconds(Int64(max(0, delay) * 1000))
+        session.delayChance = delayChance
         do {
             try session.run()
         } catch {
