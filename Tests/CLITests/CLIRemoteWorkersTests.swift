@@ -11,16 +11,7 @@ import TestSupport
         try "not-the-right-secret-at-all\n".write(toFile: wrong, atomically: true, encoding: .utf8)
         let port = RawTCP.freePort()
 
-        let coordinator = Process()
-        coordinator.executableURL = CLI.executable
-        coordinator.currentDirectoryURL = Fixtures.repositoryRoot
-        coordinator.arguments = ["train", "--model", "logistic", "--listen", "127.0.0.1:\(port)", "--expect-workers", "2",
-                                 "--secret-file", secret, "--features", "123", "--test", "datasets/a9a.t",
-                                 "--worker-timeout", "60", "--quiet", "--json", "--output", folder + "/tcp.model"]
-        let out = Pipe(), err = Pipe()
-        coordinator.standardOutput = out
-        coordinator.standardError = err
-        try coordinator.run()
+        let (coordinator, out, err) = try Self.startCoordinator(port: port, secret: secret, output: folder + "/tcp.model")
         defer { if coordinator.isRunning { coordinator.terminate() } }
 
         // A client speaking garbage is disconnected.
@@ -41,18 +32,67 @@ import TestSupport
                                   "--data", "datasets/a9a", "--features", "123"])
         #expect(second.status == 0, "\(second.stderr)")
         first.waitUntilExit()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        coordinator.waitUntilExit()
-        #expect(coordinator.terminationStatus == 0, "\(stderr)")
+        let (status, result, stderr) = try Self.finish(coordinator, out, err)
+        #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("refused"))
         #expect(stderr.contains("wrong shared secret"))
-        let result = try CLI.lastJSON(ExternalTool.Output(status: 0, stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr))
         // The same model as two local worker processes.
         let local = try CLIDistributedTests.train(workers: 2)
         let a = try #require(result["objective"] as? Double), b = try #require(local["objective"] as? Double)
         #expect(abs(a - b) <= 1e-6 * b)
         #expect(result["workers"] as? Int == 2)
+    }
+
+    /// A worker without a copy of the data gets its shard's rows from the coordinator's file,
+    /// and the model is the one two local workers train.
+    @Test func rowsAreShippedToWorkersWithoutTheFile() throws {
+        let folder = Fixtures.scratchDirectory("tcp-ship")
+        let secret = folder + "/secret"
+        try "a-secret-long-enough-to-pass\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        let port = RawTCP.freePort()
+        let (coordinator, out, err) = try Self.startCoordinator(port: port, secret: secret, output: folder + "/m",
+                                                                extra: ["--data", "datasets/a9a"])
+        defer { if coordinator.isRunning { coordinator.terminate() } }
+        let first = Process()
+        first.executableURL = CLI.executable
+        first.currentDirectoryURL = Fixtures.repositoryRoot
+        first.arguments = ["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret]
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let second = try CLI.run(["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret,
+                                  "--data", "datasets/a9a", "--features", "123"])
+        #expect(second.status == 0, "\(second.stderr)")
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        let (status, result, stderr) = try Self.finish(coordinator, out, err)
+        #expect(status == 0, "\(stderr)")
+        let local = try CLIDistributedTests.train(workers: 2)
+        let a = try #require(result["objective"] as? Double), b = try #require(local["objective"] as? Double)
+        #expect(abs(a - b) <= 1e-6 * b, "\(a) vs \(b)")
+    }
+
+    /// Starts `train --listen` for two workers on `port`.
+    static func startCoordinator(port: Int, secret: String, output: String, extra: [String] = []) throws -> (Process, Pipe, Pipe) {
+        let coordinator = Process()
+        coordinator.executableURL = CLI.executable
+        coordinator.currentDirectoryURL = Fixtures.repositoryRoot
+        coordinator.arguments = ["train", "--model", "logistic", "--listen", "127.0.0.1:\(port)", "--expect-workers", "2",
+                                 "--secret-file", secret, "--features", "123", "--test", "datasets/a9a.t",
+                                 "--worker-timeout", "60", "--quiet", "--json", "--output", output] + extra
+        let out = Pipe(), err = Pipe()
+        coordinator.standardOutput = out
+        coordinator.standardError = err
+        try coordinator.run()
+        return (coordinator, out, err)
+    }
+
+    /// Waits for the coordinator: its exit status, its JSON result and its stderr.
+    static func finish(_ coordinator: Process, _ out: Pipe, _ err: Pipe) throws -> (Int32, [String: Any], String) {
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        coordinator.waitUntilExit()
+        let result = try CLI.lastJSON(ExternalTool.Output(status: 0, stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr))
+        return (coordinator.terminationStatus, result, stderr)
     }
 
     @Test func noSecretNoJoin() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ShardTrain
+import TestSupport
 
 /// Frames and messages: what goes on the wire, and everything that must be refused.
 @Suite struct WireFormatTests {
@@ -21,7 +22,33 @@ import Testing
                                   rule: .init(kind: .adam, l2Penalty: 1, l1Penalty: 0.5, penalizedCount: 2, penaltyScale: 0.1),
                                   parameters: [1, 2, 3])),
         .localResult(version: 9, parameters: [0.5, -0.5, 1], lossSum: 3, weightSum: 8, computeSeconds: 0.01),
+        .requestRows,
+        .rows(RowChunk(features: .dense(DenseMatrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])), labels: [1, -1],
+                       sampleWeights: [0.5, 2], isLast: false)),
+        .rows(RowChunk(features: .sparse(SparseMatrix(rows: 2, columns: 9, rowOffsets: [0, 2, 3], columnIndices: [1, 8, 4],
+                                                      values: [1, -1, 2])), labels: [3, 4], sampleWeights: nil, isLast: true)),
     ]
+
+    /// Shipped in many small chunks and put back together, a shard is the same rows.
+    @Test(arguments: [false, true])
+    func shippedRowsReassembleExactly(sparse: Bool) throws {
+        let (a9a, _) = try Datasets.a9a()
+        let sparseRows = a9a.rows(at: Array(0 ..< 500))
+        let dense = Dataset(features: .dense(DenseMatrix(rows: 300, columns: 4, values: (0 ..< 1200).map { Float($0) })),
+                            labels: (0 ..< 300).map { Double($0 % 2) }, sampleWeights: (0 ..< 300).map { Double($0) })
+        let original = sparse ? sparseRows : dense
+        let chunks = RowChunk.chunks(of: original, rowsPerChunk: 37)
+        #expect(chunks.count > 5 && chunks.last?.isLast == true && chunks.dropLast().allSatisfy { !$0.isLast })
+        var decoded: [RowChunk] = []
+        for chunk in chunks {
+            let frame = Message.rows(chunk).frame()
+            guard case .rows(let back) = try Message(frame, peer: "coordinator") else { Issue.record("not rows"); return }
+            decoded.append(back)
+        }
+        let shard = try RowChunk.assemble(decoded, source: "test", peer: "coordinator")
+        #expect(shard.labels == original.labels && shard.sampleWeights == original.sampleWeights)
+        #expect(shard.features == original.features)
+    }
 
     /// A gradient of 1,000 entries with three nonzeros, one of them negative zero's neighbour.
     static let sparseGradient: [Float] = (0 ..< 1000).map { [3: 1.5, 500: -2, 999: 1e-30][$0] ?? 0 }

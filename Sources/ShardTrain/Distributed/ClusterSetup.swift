@@ -5,12 +5,15 @@ public enum ClusterSetup {
     /// - Parameters:
     ///   - connections: one per worker, in any order; their `hello` says the rank.
     ///   - featureCount: the feature count the user fixed, if any.
+    ///   - shipRows: loads shard `rank` of `count` for a worker that asks for its rows (it has
+    ///     no copy of the data); `nil` when this process has no data to ship.
     ///   - heartbeat: how long a worker may stay silent before it counts as hung; workers send
     ///     a heartbeat five times as often. `nil`: no heartbeats.
     /// - Returns: the problem to optimize (endpoints in rank order) and the training description.
     public static func establish(_ connections: [any MessageEndpoint], configuration: TrainingConfiguration,
                                  featureCount: Int?, source: String, timeout: Duration = .seconds(600),
-                                 heartbeat: Duration? = nil) throws -> (DistributedProblem, PreparedTraining, ShardSetup) {
+                                 heartbeat: Duration? = nil, shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil)
+        throws -> (DistributedProblem, PreparedTraining, ShardSetup) {
         var byRank = [Int: any MessageEndpoint]()
         for connection in connections {
             switch try connection.receive(timeout: timeout) {
@@ -29,7 +32,12 @@ public enum ClusterSetup {
         var summaries: [ShardSummary] = []
         for (rank, endpoint) in endpoints.enumerated() {
             let peer = "worker \(rank)"
-            switch try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout)) {
+            var message = try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout))
+            if case .requestRows = message {
+                try ship(to: endpoint, rank: rank, of: endpoints.count, shipRows)
+                message = try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout))
+            }
+            switch message {
             case .dataSummary(let summary): summaries.append(summary)
             case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
             case let other: throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected its data summary")
@@ -79,6 +87,26 @@ public enum ClusterSetup {
         case .ready(let count) where count == rows: break
         case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
         case let other: throw TransportError(.unexpectedMessage, peer: peer, "replacement sent \(other.type) — expected ready")
+        }
+    }
+
+    /// Sends shard `rank` of `count` to a worker that asked for its rows.
+    static func ship(to endpoint: any MessageEndpoint, rank: Int, of count: Int,
+                     _ shipRows: ((Int, Int) throws -> Dataset)?) throws {
+        guard let shipRows else {
+            let reason = "the coordinator has no copy of the data to ship (start train with --data FILE, or give the worker --data FILE)"
+            try? endpoint.send(.failure(reason))
+            throw TransportError(.workerFailed, peer: "worker \(rank)", "asked for its rows, but \(reason)")
+        }
+        let shard: Dataset
+        do {
+            shard = try shipRows(rank, count)
+        } catch {
+            try? endpoint.send(.failure("the coordinator cannot read the data: \(error)"))
+            throw error
+        }
+        for chunk in RowChunk.chunks(of: shard) {
+            try DistributedProblem.naming("worker \(rank)", try endpoint.send(.rows(chunk)))
         }
     }
 }

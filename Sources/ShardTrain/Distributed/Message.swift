@@ -58,6 +58,10 @@ public enum Message: Sendable, Equatable {
     /// The parameters after a `localSteps` round, with the loss and weight sums of its batches
     /// (each at the parameters its step started from) and the seconds spent computing.
     case localResult(version: UInt64, parameters: [Float], lossSum: Double, weightSum: Double, computeSeconds: Double)
+    /// Ship me my shard's rows.
+    case requestRows
+    /// Rows of the worker's shard.
+    case rows(RowChunk)
 
     /// The frame type; a `result` whose gradient is mostly zeros goes as `sparseResult`.
     var type: MessageType {
@@ -76,6 +80,8 @@ public enum Message: Sendable, Equatable {
         case .heartbeat: .heartbeat
         case .localSteps: .localSteps
         case .localResult: .localResult
+        case .requestRows: .requestRows
+        case .rows: .rows
         }
     }
 
@@ -100,7 +106,7 @@ public enum Message: Sendable, Equatable {
         case .result(let version, let lossSum, let weightSum, let gradient, let computeSeconds):
             w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds)
             if type == .sparseResult { w.write(sparse: gradient) } else { w.write(floats: gradient) }
-        case .shutdown, .heartbeat:
+        case .shutdown, .heartbeat, .requestRows:
             break
         case .failure(let text):
             w.write(text)
@@ -111,6 +117,8 @@ public enum Message: Sendable, Equatable {
             w.write(UInt32(rank)); w.write(UInt32(workers))
         case .localSteps(let plan):
             w.write(plan)
+        case .rows(let chunk):
+            w.write(chunk)
         case .localResult(let version, let parameters, let lossSum, let weightSum, let computeSeconds):
             w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds); w.write(floats: parameters)
         }
@@ -151,6 +159,10 @@ public enum Message: Sendable, Equatable {
             self = .result(version: version, lossSum: loss, weightSum: weight, gradient: gradient, computeSeconds: seconds)
         case .heartbeat:
             self = .heartbeat
+        case .requestRows:
+            self = .requestRows
+        case .rows:
+            self = .rows(try r.readChunk())
         case .localSteps:
             self = .localSteps(try r.readPlan())
         case .localResult:

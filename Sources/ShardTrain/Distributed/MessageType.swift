@@ -32,4 +32,9 @@ public enum MessageType: UInt16, Sendable {
     case localSteps = 14
     /// Worker → server: the parameters after a `localSteps` request.
     case localResult = 15
+    /// Worker → server, instead of its data summary: it has no copy of the data file; ship its
+    /// shard's rows.
+    case requestRows = 16
+    /// Server → worker: consecutive rows of its shard (``RowChunk``); the last says so.
+    case rows = 17
 }

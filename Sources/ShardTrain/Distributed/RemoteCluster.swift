@@ -8,10 +8,11 @@ public final class RemoteCluster {
     public let prepared: PreparedTraining
     private let server: SocketServer
 
-    /// Waits until `workers` workers have joined and finished the handshake.
+    /// Waits until `workers` workers have joined and finished the handshake; workers without a
+    /// copy of the data get their shard's rows from `shipRows`.
     public init(server: SocketServer, workers: Int, secret: [UInt8], configuration: TrainingConfiguration,
                 featureCount: Int?, source: String, timeout: Duration = .seconds(600), heartbeat: Duration? = .seconds(10),
-                log: (String) -> Void) throws {
+                shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil, log: (String) -> Void) throws {
         var admitted: [any MessageEndpoint] = []
         while admitted.count < workers {
             let connection = try server.accept(timeout: timeout)
@@ -26,7 +27,7 @@ public final class RemoteCluster {
         }
         (problem, prepared, _) = try ClusterSetup.establish(admitted, configuration: configuration,
                                                            featureCount: featureCount, source: source, timeout: timeout,
-                                                           heartbeat: heartbeat)
+                                                           heartbeat: heartbeat, shipRows: shipRows)
         self.server = server
     }
 

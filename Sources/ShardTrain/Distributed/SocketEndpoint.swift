@@ -21,7 +21,6 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     /// server publishes to every worker at once. A write that fails closes the connection, and
     /// the next receive reports it.
     public func send(encoded bytes: [UInt8]) throws(TransportError) {
-        guard channel.isActive else { throw TransportError(.connectionLost, peer: peer, "cannot send: the connection is closed") }
         let inbox = self.inbox, peer = self.peer
         let written = channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
         written.whenFailure { [channel] error in

@@ -121,3 +121,24 @@ extension Message {
         }
     }
 }
+
+extension WorkerSession {
+    /// Asks the server for this worker's rows and waits for them: the shard of a worker with no
+    /// copy of the data file. Use it as the session's `loadShard`.
+    public static func receiveShippedShard(over endpoint: any MessageEndpoint,
+                                           timeout: Duration = .seconds(600)) throws(TransportError) -> Dataset {
+        try endpoint.send(.requestRows)
+        var chunks: [RowChunk] = []
+        while true {
+            switch try endpoint.receive(timeout: timeout) {
+            case .rows(let chunk):
+                chunks.append(chunk)
+                if chunk.isLast { return try RowChunk.assemble(chunks, source: "rows shipped by the coordinator", peer: endpoint.peer) }
+            case .failure(let text):
+                throw TransportError(.workerFailed, peer: endpoint.peer, text)
+            case let other:
+                throw TransportError(.unexpectedMessage, peer: endpoint.peer, "sent \(other.type) — expected rows")
+            }
+        }
+    }
+}

@@ -51,7 +51,8 @@ extension TrainCommand {
         let cluster = try report {
             try RemoteCluster(server: server, workers: count, secret: secret, configuration: trainer.configuration,
                               featureCount: dataOptions.features, source: data ?? "workers",
-                              timeout: .milliseconds(Int64(workerTimeout * 1000)), heartbeat: heartbeat) { StandardError.line($0) }
+                              timeout: .milliseconds(Int64(workerTimeout * 1000)), heartbeat: heartbeat,
+                              shipRows: shipRows) { StandardError.line($0) }
         }
         defer { cluster.shutdown() }
         let rounds = try attachRoundLog(to: cluster.problem)
@@ -63,6 +64,13 @@ extension TrainCommand {
         return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
                        features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
                        distributed: cluster.problem.statistics)
+    }
+
+    /// Loads the shard of a worker that has no copy of the data, from this process's `--data`.
+    var shipRows: ((Int, Int) throws -> Dataset)? {
+        guard let data else { return nil }
+        let options = dataOptions.loadOptions()
+        return { rank, count in try DatasetLoader.loadShard(data, rank: rank, of: count, options: options) }
     }
 
     /// How long a busy worker may stay silent.

@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Model kind: linear, logistic or softmax.")
     var model: ModelKind
 
-    @Option(help: "Training data file (with --listen, each worker names its own copy).")
+    @Option(help: "Training data file (with --listen: shipped to workers that have no copy of it).")
     var data: String?
 
     @Option(help: "Run the parameter server on TCP HOST:PORT (or PORT on 127.0.0.1) and wait for workers to join (shardtrain worker --connect).")

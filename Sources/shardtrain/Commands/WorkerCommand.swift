@@ -15,6 +15,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "The server's TCP address HOST:PORT (a train --listen run, on any host).")
     var connect: String?
 
+    @Option(help: "With --connect: seconds to keep trying while the server is not up yet.")
+    var connectTimeout: Double = 30
+
     @Option(help: "File holding the shared secret for --connect (else SHARDTRAIN_SECRET).")
     var secretFile: String?
 
@@ -24,8 +27,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Number of workers (with --socket).")
     var workers: Int?
 
-    @Option(help: "Training data file; the worker reads only its shard.")
-    var data: String
+    @Option(help: "Training data file; the worker reads only its shard (with --connect and no --data, the server ships the rows).")
+    var data: String?
 
     @OptionGroup var dataOptions: DataOptions
 
@@ -41,6 +44,7 @@ struct WorkerCommand: ParsableCommand {
             guard let rank, let workers, workers >= 1, rank >= 0, rank < workers else {
                 throw ValidationError("--socket needs --rank R and --workers N with 0 ≤ R < N")
             }
+            guard data != nil else { throw ValidationError("--socket needs --data FILE") }
         }
     }
 
@@ -53,7 +57,7 @@ struct WorkerCommand: ParsableCommand {
         } else {
             let (host, port) = try Secret.hostAndPort(connect ?? "", option: "--connect")
             let secret = try Secret.load(file: secretFile)
-            endpoint = try report { try SocketEndpoint.connect(host: host, port: port, peer: "coordinator") }
+            endpoint = try report { try Self.connect(host: host, port: port, within: connectTimeout) }
             do {
                 (myRank, shardCount) = try Admission.join(endpoint, secret: secret)
             } catch {
@@ -63,9 +67,10 @@ struct WorkerCommand: ParsableCommand {
             StandardError.line("joined \(host):\(port) as worker \(myRank) of \(shardCount)")
         }
         defer { endpoint.close() }
-        let (path, options) = (data, dataOptions.loadOptions())
-        var session = WorkerSession(rank: myRank, endpoint: endpoint) {
-            try DatasetLoader.loadShard(path, rank: myRank, of: shardCount, options: options)
+        let options = dataOptions.loadOptions()
+        var session = WorkerSession(rank: myRank, endpoint: endpoint) { [data] in
+            guard let data else { return try WorkerSession.receiveShippedShard(over: endpoint) }
+            return try DatasetLoader.loadShard(data, rank: myRank, of: shardCount, options: options)
         }
         session.delay = .milliseconds(Int64(max(0, delay) * 1000))
         session.delayChance = delayChance
@@ -73,6 +78,25 @@ struct WorkerCommand: ParsableCommand {
             try session.run()
         } catch {
             throw CLIError("worker \(myRank): \(error.message)")
+        }
+    }
+
+    /// Connects to the server, trying again every 200 ms until `seconds` have passed: workers
+    /// may start before the server listens.
+    static func connect(host: String, port: Int, within seconds: Double) throws(TransportError) -> SocketEndpoint {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int64(max(0, seconds) * 1000))
+        while true {
+            let attempt = Result { () throws(TransportError) -> SocketEndpoint in
+                try SocketEndpoint.connect(host: host, port: port, peer: "coordinator")
+            }
+            switch attempt {
+            case .success(let endpoint):
+                return endpoint
+            case .failure(let error):
+                guard error.code == .connectFailed, clock.now < deadline else { throw error }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
         }
     }
 }
