@@ -81,10 +81,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Write one JSON line per reduce round (per-worker compute and reply times, bytes) to this file.")
     var metricsOut: String?
 
-    @Option(help: "Save the L-BFGS state in this folder every --checkpoint-every iterations.")
+    @Option(help: "Save the optimizer's state in this folder every --checkpoint-every iterations (epochs for sgd/adam).")
     var checkpointDir: String?
 
-    @Option(help: "Iterations between checkpoints.")
+    @Option(help: "Iterations (lbfgs) or epochs (sgd, adam) between checkpoints.")
     var checkpointEvery: Int = 10
 
     @Flag(help: "Continue the run saved in --checkpoint-dir (after a crash of this process).")
@@ -122,8 +122,8 @@ struct TrainCommand: ParsableCommand {
         guard workerTimeout > 0, workerTimeout.isFinite else { throw ValidationError("--worker-timeout must be > 0") }
         if resume, checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir") }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be ≥ 1") }
-        if checkpointDir != nil, optimizer != .lbfgs || l1 != 0 {
-            throw ValidationError("checkpoints are available for --optimizer lbfgs without --l1 in this build")
+        if checkpointDir != nil, !makeConfiguration().supportsCheckpoints {
+            throw ValidationError("checkpoints are available for --optimizer lbfgs, sgd and adam, not \(optimizer.rawValue)")
         }
         if listen != nil {
             guard let expectWorkers, expectWorkers >= 1 else { throw ValidationError("--listen needs --expect-workers N (N ≥ 1)") }
@@ -211,20 +211,7 @@ struct TrainCommand: ParsableCommand {
                      scoreOn scoring: Dataset?) throws -> LinearModel {
         let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring)
         var last: IterationReport?
-        var checkpoints: CheckpointPolicy?
-        var resumeFrom: LBFGSCheckpoint?
-        if let directory = checkpointDir {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let run = CheckpointFile.Run(model: model.rawValue, data: data ?? listen ?? "", l2: trainer.configuration.l2Penalty,
-                                         l1: l1, fitIntercept: !noIntercept, features: dataOptions.features)
-            if resume {
-                resumeFrom = try CheckpointFile.read(directory: directory, expecting: run)
-                if !quiet, let resumeFrom { StandardError.line("resuming from iteration \(resumeFrom.iteration) (\(CheckpointFile.path(in: directory)))") }
-            }
-            checkpoints = CheckpointPolicy(every: checkpointEvery) { state in
-                try CheckpointFile.write(state, run: run, directory: directory)
-            }
-        }
+        let (checkpoints, resumeFrom) = try checkpointing(trainer, prepared: prepared)
         let fitted = try report {
             try trainer.fit(problem, prepared: prepared, workers: workers, checkpoints: checkpoints,
                             resume: resumeFrom) { iteration in
