@@ -78,6 +78,8 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @OptionGroup var sharding: ShardOptions
+
     @Option(help: "Write one JSON line per reduce round (per-worker compute and reply times, bytes) to this file.")
     var metricsOut: String?
 
@@ -115,6 +117,10 @@ struct TrainCommand: ParsableCommand {
         guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
         if metricsOut != nil, workers == 1, listen == nil {
             throw ValidationError("--metrics-out records reduce rounds: use it with --workers N > 1 or --listen")
+        }
+        if sharding.shuffleShards != nil, workers == 1 {
+            throw ValidationError(listen == nil ? "--shuffle-shards deals the data to workers: use it with --workers N > 1"
+                : "with --listen, give --shuffle-shards SEED to every shardtrain worker --connect (the same SEED to all)")
         }
         if workers > 1, testFraction != nil {
             throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")

@@ -29,6 +29,8 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @OptionGroup var sharding: ShardOptions
+
     func validate() throws {
         guard (socket == nil) != (connect == nil) else { throw ValidationError("give --socket PATH or --connect HOST:PORT") }
         if socket != nil {
@@ -57,9 +59,9 @@ struct WorkerCommand: ParsableCommand {
             StandardError.line("joined \(host):\(port) as worker \(myRank) of \(shardCount)")
         }
         defer { endpoint.close() }
-        let (path, options) = (data, dataOptions.loadOptions())
+        let (path, options, shard) = (data, dataOptions.loadOptions(), sharding.shard(rank: myRank, of: shardCount))
         let session = WorkerSession(rank: myRank, endpoint: endpoint) {
-            try DatasetLoader.loadShard(path, rank: myRank, of: shardCount, options: options)
+            try DatasetLoader.loadShard(path, shard: shard, options: options)
         }
         do {
             try session.run()
