@@ -13,7 +13,7 @@ extension TrainCommand {
         var resumeFrom: OptimizerCheckpoint?
         if resume {
             let state = try CheckpointFile.read(directory: directory, expecting: run)
-            let unit = state.optimizer == "sgd" || state.optimizer == "adam" ? "epoch" : "iteration"
+            let unit = if case .miniBatch = state { "epoch" } else { "iteration" }
             if !quiet { StandardError.line("resuming from \(unit) \(state.completed) (\(CheckpointFile.path(in: directory)))") }
             resumeFrom = state
         }
@@ -30,10 +30,10 @@ extension TrainCommand {
     /// with workers they are the shards in rank order, so the worker count and
     /// `--shuffle-shards` must stay the same. L-BFGS may resume with another worker count.
     func checkpointRun(_ configuration: TrainingConfiguration, prepared: PreparedTraining) -> CheckpointFile.Run {
-        let optimizer = configuration.makeMinimizer().name
-        var run = CheckpointFile.Run(model: model.rawValue, data: data ?? listen ?? "", l2: configuration.l2Penalty,
-                                     l1: l1, fitIntercept: !noIntercept, features: dataOptions.features, optimizer: optimizer)
-        if optimizer == "sgd" || optimizer == "adam" {
+        var run = CheckpointFile.Run(model: model.rawValue, data: data ?? listen ?? "", l2: configuration.l2Penalty, l1: l1,
+                                     fitIntercept: !noIntercept, features: dataOptions.features,
+                                     optimizer: configuration.makeMinimizer().name)
+        if configuration.optimizer == .sgd || configuration.optimizer == .adam {
             run.batchSize = configuration.batchSize
             let inProcess = workers == 1 && listen == nil
             run.rowOrder = inProcess ? "\(prepared.fingerprint) shuffled with seed \(configuration.seed)" : prepared.fingerprint
