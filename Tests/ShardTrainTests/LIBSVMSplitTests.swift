@@ -5,22 +5,6 @@ import TestSupport
 
 /// Byte-range reads with input-split semantics give every row exactly once.
 @Suite struct LIBSVMSplitTests {
-    /// Concatenates sparse datasets row-wise.
-    private func concatenate(_ parts: [Dataset], columns: Int) -> Dataset {
-        var offsets = [0], indices = [Int32](), values = [Float](), labels = [Double]()
-        for part in parts {
-            guard case .sparse(let m) = part.features else { continue }
-            for i in 0 ..< m.rows {
-                indices.append(contentsOf: m.columnIndices[m.rowOffsets[i] ..< m.rowOffsets[i + 1]])
-                values.append(contentsOf: m.values[m.rowOffsets[i] ..< m.rowOffsets[i + 1]])
-                offsets.append(values.count)
-            }
-            labels += part.labels
-        }
-        let matrix = SparseMatrix(rows: labels.count, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
-        return Dataset(features: .sparse(matrix), labels: labels)
-    }
-
     private func fileSize(_ path: String) throws -> Int {
         try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
     }
@@ -32,7 +16,7 @@ import TestSupport
         let whole = try reader.read(path: path)
         let ranges = LIBSVMReader.byteRanges(fileSize: try fileSize(path), count: parts)
         let pieces = try ranges.map { try reader.read(path: path, byteRange: $0) }
-        let joined = concatenate(pieces, columns: 123)
+        let joined = Dataset(concatenating: pieces, columns: 123, source: path)
         #expect(pieces.allSatisfy { $0.featureCount == 123 })
         #expect(joined.features == whole.features)
         #expect(joined.labels == whole.labels)
@@ -54,6 +38,16 @@ import TestSupport
         let ranges = LIBSVMReader.byteRanges(fileSize: 12, count: 12)
         let counts = try ranges.map { try LIBSVMReader(featureCount: 2).read(path: path, byteRange: $0).rowCount }
         #expect(counts.reduce(0, +) == 2)
+    }
+
+    @Test func severalRangesAreReadInTheOrderGivenWithAbsoluteErrorLines() throws {
+        let path = Fixtures.writeTemporaryFile("1 1:1\n2 1:2\n3 1:3\n4 0:1\n")
+        let rows = try LIBSVMReader(featureCount: 1).read(path: path, byteRanges: [12 ..< 18, 0 ..< 6, 6 ..< 6])
+        #expect(rows.labels == [3, 1])
+        #expect(rows.features == .sparse(SparseMatrix(rows: 2, columns: 1, rowOffsets: [0, 1, 2], columnIndices: [0, 0], values: [3, 1])))
+        expectDataError(.badIndex, line: 4, column: 3, message: "1-based") {
+            try LIBSVMReader().read(path: path, byteRanges: [0 ..< 6, 18 ..< 24])
+        }
     }
 
     @Test func errorLinesInASplitAreAbsolute() throws {

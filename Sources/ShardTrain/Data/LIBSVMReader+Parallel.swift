@@ -40,34 +40,10 @@ extension LIBSVMReader {
                 throw DataError(.unreadable, file: path, message: "a parsing thread produced no result")
             }
         }
-        let dataset = Self.joining(parts, featureCount: featureCount, source: path)
+        let dataset = Dataset(concatenating: parts, columns: featureCount, source: path)
         if dataset.rowCount == 0 {
             throw DataError(.emptyFile, file: path, message: "no rows — expected lines of the form \"label index:value ...\"")
         }
         return dataset
-    }
-
-    /// The rows of consecutive sparse parts, in order, as one dataset.
-    static func joining(_ parts: [Dataset], featureCount: Int?, source: String) -> Dataset {
-        let columns = featureCount ?? parts.map(\.featureCount).max() ?? 0
-        var offsets = [0], indices = [Int32](), values = [Float](), labels = [Double]()
-        let stored = parts.reduce(0) { total, part in
-            if case .sparse(let m) = part.features { return total + m.storedCount }
-            return total
-        }
-        indices.reserveCapacity(stored)
-        values.reserveCapacity(stored)
-        offsets.reserveCapacity(parts.reduce(1) { $0 + $1.rowCount })
-        for part in parts {
-            guard case .sparse(let m) = part.features else { continue }
-            let base = values.count
-            offsets.append(contentsOf: m.rowOffsets.dropFirst().map { $0 + base })
-            indices.append(contentsOf: m.columnIndices)
-            values.append(contentsOf: m.values)
-            labels.append(contentsOf: part.labels)
-        }
-        let matrix = SparseMatrix(rows: labels.count, columns: columns, rowOffsets: offsets,
-                                  columnIndices: indices, values: values)
-        return Dataset(features: .sparse(matrix), labels: labels, source: source)
     }
 }

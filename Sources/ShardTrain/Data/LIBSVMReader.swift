@@ -62,20 +62,32 @@ public struct LIBSVMReader: Sendable {
     /// before the range are counted only when an error is reported.
     /// - Precondition: `byteRange.lowerBound >= 0`.
     public func read(path: String, byteRange: Range<Int>) throws(DataError) -> Dataset {
-        precondition(byteRange.lowerBound >= 0, "byte range must not start before 0")
+        try read(path: path, byteRanges: [byteRange])
+    }
+
+    /// Reads the rows of several byte ranges of the file (each with the semantics of
+    /// ``read(path:byteRange:)``), one range after the other in the order given, as one dataset.
+    /// The file is mapped once; only the ranges' bytes are touched.
+    /// - Precondition: every range has `lowerBound >= 0`.
+    public func read(path: String, byteRanges: [Range<Int>]) throws(DataError) -> Dataset {
+        precondition(byteRanges.allSatisfy { $0.lowerBound >= 0 }, "byte range must not start before 0")
         let file = try FileBytes(path: path, prefetch: false)
         defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
         let bytes = file.bytes
-        let span = Self.lineAlignedSpan(of: bytes, byteRange: byteRange)
-        do {
-            return try parse(UnsafeRawBufferPointer(rebasing: bytes[span]), source: path)
-        } catch {
-            var error = error
-            if let line = error.line {
-                error.line = line + Self.newlineCount(UnsafeRawBufferPointer(rebasing: bytes[0 ..< span.lowerBound]))
+        var parts: [Dataset] = []
+        for byteRange in byteRanges {
+            let span = Self.lineAlignedSpan(of: bytes, byteRange: byteRange)
+            do {
+                parts.append(try parse(UnsafeRawBufferPointer(rebasing: bytes[span]), source: path))
+            } catch {
+                var error = error
+                if let line = error.line {
+                    error.line = line + Self.newlineCount(UnsafeRawBufferPointer(rebasing: bytes[0 ..< span.lowerBound]))
+                }
+                throw error
             }
-            throw error
         }
+        return parts.count == 1 ? parts[0] : Dataset(concatenating: parts, columns: featureCount, source: path)
     }
 
     /// `count` consecutive byte ranges that tile `0 ..< fileSize` as evenly as possible, for

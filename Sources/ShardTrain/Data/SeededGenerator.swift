@@ -5,10 +5,15 @@ import Foundation
 /// Everything random in the project (shuffles, splits, synthetic data, initialization) draws
 /// from one of these, seeded explicitly, so a run can be repeated bit for bit.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The whole internal state: a generator made with ``init(state:)`` from it continues this
+    /// one's sequence exactly (checkpoints save it so that a resumed run draws the same numbers).
+    public private(set) var state: UInt64
 
     /// Creates a generator; equal seeds give equal sequences.
     public init(seed: UInt64) { state = seed }
+
+    /// Recreates a generator from a saved ``state``.
+    public init(state: UInt64) { self.state = state }
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {

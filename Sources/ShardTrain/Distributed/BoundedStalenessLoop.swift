@@ -15,7 +15,7 @@ import Foundation
 /// The objective after each epoch is a synchronous pass (all workers drained first).
 struct BoundedStalenessLoop {
     var staleness: Int
-    var driver: EpochDriver
+    var loop: MiniBatchLoop
 
     /// What the run saw: how stale the applied gradients were.
     struct Staleness {
@@ -30,7 +30,7 @@ struct BoundedStalenessLoop {
         let workers = problem.workerCount
         let scale = 1 / Double(max(problem.rowCount, 1))
         var seen = Staleness()
-        let result = try driver.run(problem, from: start, observer: observer) { batches, rate, x in
+        let result = try loop.run(problem, from: start, update: &update, observer: observer) { batches, rate, x, update in
             let count = batches.count
             var next = [Int](repeating: 0, count: workers)
             var working = [Int?](repeating: nil, count: workers)

@@ -10,11 +10,14 @@ import Foundation
 struct LocalStepsLoop {
     var steps: Int
     var rule: LocalStepPlan.Rule
-    var driver: EpochDriver
+    /// Without checkpoints: the optimizer's state lives on the workers.
+    var loop: MiniBatchLoop
 
     func run(_ problem: DistributedProblem, from start: [Double], observer: (IterationReport) -> Void) throws -> MinimizationResult {
         let workers = problem.workerCount
-        return try driver.run(problem, from: start, observer: observer) { batches, rate, x in
+        // The steps' state is on the workers; the server's step rule stays unused.
+        var unused = SGD.Momentum(beta: 0, velocity: [])
+        return try loop.run(problem, from: start, update: &unused, observer: observer) { batches, rate, x, _ in
             let clock = ContinuousClock()
             for first in stride(from: 0, to: batches.count, by: max(1, steps)) {
                 let round = batches[first ..< min(first + max(1, steps), batches.count)]

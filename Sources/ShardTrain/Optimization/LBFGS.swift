@@ -4,7 +4,7 @@
 /// Each iteration costs one gradient evaluation per line-search trial (usually one), i.e. one
 /// pass over the data and, when distributed, one reduce round. Quasi-Newton steps need far
 /// fewer passes than gradient descent on the ill-conditioned problems linear models pose.
-public struct LBFGS: Minimizer {
+public struct LBFGS: ResumableMinimizer {
     /// Curvature pairs kept (`m`).
     public var memory: Int
     /// When to stop.
@@ -24,26 +24,20 @@ public struct LBFGS: Minimizer {
 
     public var name: String { "lbfgs" }
 
+    public mutating func resume(from checkpoint: OptimizerCheckpoint) throws(TrainingError) {
+        resume = try checkpoint.quasiNewtonState(for: name)
+    }
+
     public func minimize(_ problem: some TrainingProblem, from start: [Double],
                          observer: (IterationReport) -> Void) throws -> MinimizationResult {
-        var x = start
-        var f: Double, g: [Double], evaluations: Int, history: [Double], initialNorm: Double
-        var memory = LBFGSMemory(capacity: self.memory)
-        var firstIteration = 1
-        if let resume {
-            guard resume.parameters.count == problem.parameterCount, resume.gradient.count == problem.parameterCount else {
-                throw TrainingError(.invalidConfiguration, "the checkpoint has \(resume.parameters.count) parameters, the problem \(problem.parameterCount)")
-            }
-            (x, f, g, evaluations, history, initialNorm) = (resume.parameters, resume.objective, resume.gradient,
-                                                            resume.evaluations, resume.history, resume.initialGradientNorm)
-            memory = LBFGSMemory(capacity: self.memory, s: resume.memoryS, y: resume.memoryY)
-            firstIteration = resume.iteration + 1
-        } else {
-            (f, g) = try problem.smoothObjective(x)
-            evaluations = 1
-            history = [f]
-            initialNorm = Vector.norm(g)
+        let initial = try LBFGSCheckpoint.starting(from: resume, at: start, parameterCount: problem.parameterCount) {
+            let (value, gradient) = try problem.smoothObjective(start)
+            return (value, gradient, Vector.norm(gradient))
         }
+        var (x, f, g, evaluations, history) = (initial.parameters, initial.objective, initial.gradient,
+                                               initial.evaluations, initial.history)
+        let (initialNorm, firstIteration) = (initial.initialGradientNorm, initial.iteration + 1)
+        var memory = initial.memory(capacity: self.memory)
         var gradientNorm = Vector.norm(g)
         let lineSearch = StrongWolfeLineSearch()
         let rows = Double(problem.rowCount)
@@ -87,11 +81,10 @@ public struct LBFGS: Minimizer {
             history.append(f)
             observer(IterationReport(iteration: iteration, objective: f, gradientNorm: gradientNorm,
                                      passes: Double(evaluations), rowsProcessed: Double(evaluations) * rows, parameters: x))
-            if let checkpoints, iteration % checkpoints.every == 0 {
-                let pairs = memory.pairs
-                try checkpoints.save(LBFGSCheckpoint(iteration: iteration, evaluations: evaluations, parameters: x, objective: f,
-                                                     gradient: g, initialGradientNorm: initialNorm, history: history,
-                                                     memoryS: pairs.s, memoryY: pairs.y))
+            if let checkpoints, checkpoints.isDue(after: iteration) {
+                try checkpoints.save(.lbfgs(LBFGSCheckpoint(iteration: iteration, evaluations: evaluations, parameters: x,
+                                                            objective: f, gradient: g, initialGradientNorm: initialNorm,
+                                                            history: history, memory: memory)))
             }
             if !f.isFinite || !gradientNorm.isFinite { return result(.numericalFailure, iterations: iteration) }
             if gradientNorm <= stopping.gradientTolerance * initialNorm { return result(.gradientTolerance, iterations: iteration) }

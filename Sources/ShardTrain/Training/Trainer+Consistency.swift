@@ -2,46 +2,45 @@
 /// staleness and local SGD, on a ``DistributedProblem``.
 extension Trainer {
     /// Minimizes with the configured asynchronous consistency.
-    func minimizeAsynchronously(_ problem: some TrainingProblem, from start: [Double],
-                                observer: (IterationReport) -> Void) throws -> MinimizationResult {
+    func minimizeAsynchronously(_ problem: some TrainingProblem, from start: [Double], checkpoints: CheckpointPolicy?,
+                                resume: OptimizerCheckpoint?, observer: (IterationReport) -> Void) throws -> MinimizationResult {
         guard let distributed = problem as? DistributedProblem else {
             throw TrainingError(.invalidConfiguration, "--async and --local-steps need worker processes (--workers N or --listen)")
         }
-        let minimizer = configuration.makeMinimizer()
-        let driver: EpochDriver
-        let zeros = [Double](repeating: 0, count: start.count)
-        let penalty = distributed.regularization
-        var rule = LocalStepPlan.Rule(kind: .sgd, l2Penalty: penalty.l2Penalty, l1Penalty: penalty.l1Penalty,
-                                      penalizedCount: penalty.penalizedCount,
-                                      penaltyScale: 1 / Double(max(distributed.rowCount, 1)))
-        var sgd: SGD.Momentum?, adam: Adam.Moments?
-        if let chosen = minimizer as? SGD {
-            driver = EpochDriver(batchSize: chosen.batchSize, learningRate: chosen.learningRate, schedule: chosen.schedule,
-                                 seed: chosen.seed, stopping: chosen.stopping)
-            rule.momentum = chosen.momentum
-            sgd = SGD.Momentum(beta: chosen.momentum, velocity: zeros)
-        } else if let chosen = minimizer as? Adam {
-            driver = EpochDriver(batchSize: chosen.batchSize, learningRate: chosen.learningRate, schedule: chosen.schedule,
-                                 seed: chosen.seed, stopping: chosen.stopping)
-            (rule.kind, rule.beta1, rule.beta2, rule.epsilon) = (.adam, chosen.beta1, chosen.beta2, chosen.epsilon)
-            adam = Adam.Moments(beta1: chosen.beta1, beta2: chosen.beta2, epsilon: chosen.epsilon, first: zeros, second: zeros)
-        } else {
-            throw TrainingError(.invalidConfiguration, "--async and --local-steps need --optimizer sgd or adam")
-        }
+        let minimizer = try configuration.makeMinimizer(checkpoints: checkpoints, resume: resume)
         switch configuration.consistency {
         case .synchronous:
             return try minimizer.minimize(problem, from: start, observer: observer)
         case .localSteps(let steps):
-            return try LocalStepsLoop(steps: steps, rule: rule, driver: driver).run(distributed, from: start, observer: observer)
-        case .boundedStaleness(let staleness):
-            let loop = BoundedStalenessLoop(staleness: staleness, driver: driver)
-            let (result, seen): (MinimizationResult, BoundedStalenessLoop.Staleness)
-            if var update = sgd {
-                (result, seen) = try loop.run(distributed, from: start, update: &update, observer: observer)
-            } else if var update = adam {
-                (result, seen) = try loop.run(distributed, from: start, update: &update, observer: observer)
+            guard checkpoints == nil, resume == nil else {
+                throw TrainingError(.invalidConfiguration, "checkpoints are not available with --local-steps: the workers hold the optimizer state")
+            }
+            let penalty = distributed.regularization
+            var rule = LocalStepPlan.Rule(kind: .sgd, l2Penalty: penalty.l2Penalty, l1Penalty: penalty.l1Penalty,
+                                          penalizedCount: penalty.penalizedCount,
+                                          penaltyScale: 1 / Double(max(distributed.rowCount, 1)))
+            let loop: MiniBatchLoop
+            if let sgd = minimizer as? SGD {
+                (loop, rule.momentum) = (sgd.loop, sgd.momentum)
+            } else if let adam = minimizer as? Adam {
+                loop = adam.loop
+                (rule.kind, rule.beta1, rule.beta2, rule.epsilon) = (.adam, adam.beta1, adam.beta2, adam.epsilon)
             } else {
-                preconditionFailure("an SGD or Adam update was made above")
+                throw TrainingError(.invalidConfiguration, "--local-steps needs --optimizer sgd or adam")
+            }
+            return try LocalStepsLoop(steps: steps, rule: rule, loop: loop).run(distributed, from: start, observer: observer)
+        case .boundedStaleness(let staleness):
+            let result: MinimizationResult, seen: BoundedStalenessLoop.Staleness
+            if let sgd = minimizer as? SGD {
+                var update = sgd.makeUpdate(parameterCount: start.count)
+                (result, seen) = try BoundedStalenessLoop(staleness: staleness, loop: sgd.loop)
+                    .run(distributed, from: start, update: &update, observer: observer)
+            } else if let adam = minimizer as? Adam {
+                var update = adam.makeUpdate(parameterCount: start.count)
+                (result, seen) = try BoundedStalenessLoop(staleness: staleness, loop: adam.loop)
+                    .run(distributed, from: start, update: &update, observer: observer)
+            } else {
+                throw TrainingError(.invalidConfiguration, "--async needs --optimizer sgd or adam")
             }
             distributed.statistics.largestStaleness = seen.largest
             distributed.statistics.meanStaleness = seen.mean

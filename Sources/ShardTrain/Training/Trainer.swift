@@ -28,14 +28,14 @@ public struct Trainer: Sendable {
 
     /// Trains on a prepared problem: the entry point for problems evaluated elsewhere (workers).
     /// - Parameters:
-    ///   - checkpoints: save L-BFGS state every few iterations (L-BFGS without L1 only).
-    ///   - resume: continue an L-BFGS run from a saved state.
+    ///   - checkpoints: save the optimizer's state every few iterations (epochs for SGD and Adam).
+    ///   - resume: continue a run from a saved state of the same optimizer.
     public func fit(_ problem: some TrainingProblem, prepared: PreparedTraining, workers: Int = 1,
-                    checkpoints: CheckpointPolicy? = nil, resume: LBFGSCheckpoint? = nil,
+                    checkpoints: CheckpointPolicy? = nil, resume: OptimizerCheckpoint? = nil,
                     observer: (IterationReport) -> Void = { _ in }) throws(TrainingError) -> LinearModel {
         if checkpoints != nil || resume != nil {
-            guard configuration.optimizer == .lbfgs, configuration.l1Penalty == 0 else {
-                throw TrainingError(.invalidConfiguration, "checkpoints and --resume are available for L-BFGS without --l1 in this build")
+            guard configuration.supportsCheckpoints else {
+                throw TrainingError(.invalidConfiguration, "checkpoints and --resume are available for lbfgs, sgd and adam, not exact")
             }
         }
         let clock = ContinuousClock()
@@ -49,16 +49,12 @@ public struct Trainer: Sendable {
                 result = try exactSolution(objective, problem: problem)
             } else {
                 let start = [Double](repeating: 0, count: problem.parameterCount)
-                var minimizer = configuration.makeMinimizer()
-                if checkpoints != nil || resume != nil, var lbfgs = minimizer as? LBFGS {
-                    lbfgs.checkpoints = checkpoints
-                    lbfgs.resume = resume
-                    minimizer = lbfgs
-                }
                 if configuration.consistency == .synchronous {
+                    let minimizer = try configuration.makeMinimizer(checkpoints: checkpoints, resume: resume)
                     result = try minimizer.minimize(problem, from: start, observer: observer)
                 } else {
-                    result = try minimizeAsynchronously(problem, from: start, observer: observer)
+                    result = try minimizeAsynchronously(problem, from: start, checkpoints: checkpoints, resume: resume,
+                                                        observer: observer)
                 }
             }
         } catch let error as TrainingError {

@@ -9,7 +9,7 @@ extension TrainCommand {
     func fitWithWorkers(_ trainer: Trainer, data: String) throws -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
-        let passOn = dataOptions.arguments
+        let passOn = dataOptions.arguments + sharding.arguments
         let slow = try slowWorkerDrill()
         let cluster = try report {
             try LocalCluster(workers: workers, executable: LocalWorkers.currentExecutable, configuration: trainer.configuration,

@@ -87,13 +87,15 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @OptionGroup var sharding: ShardOptions
+
     @Option(help: "Write one JSON line per reduce round (per-worker compute and reply times, bytes) to this file.")
     var metricsOut: String?
 
-    @Option(help: "Save the L-BFGS state in this folder every --checkpoint-every iterations.")
+    @Option(help: "Save the optimizer's state in this folder every --checkpoint-every iterations (epochs for sgd/adam).")
     var checkpointDir: String?
 
-    @Option(help: "Iterations between checkpoints.")
+    @Option(help: "Iterations (lbfgs) or epochs (sgd, adam) between checkpoints.")
     var checkpointEvery: Int = 10
 
     @Flag(help: "Continue the run saved in --checkpoint-dir (after a crash of this process).")
@@ -137,6 +139,10 @@ struct TrainCommand: ParsableCommand {
         if metricsOut != nil, workers == 1, listen == nil {
             throw ValidationError("--metrics-out records reduce rounds: use it with --workers N > 1 or --listen")
         }
+        if sharding.shuffleShards != nil, workers == 1 {
+            throw ValidationError(listen == nil ? "--shuffle-shards deals the data to workers: use it with --workers N > 1"
+                : "with --listen, give --shuffle-shards SEED to every shardtrain worker --connect (the same SEED to all)")
+        }
         if workers > 1, testFraction != nil {
             throw ValidationError("--test-fraction needs the data in one process; with --workers \(workers) give --test FILE")
         }
@@ -149,8 +155,8 @@ struct TrainCommand: ParsableCommand {
         guard heartbeatTimeout > 0, heartbeatTimeout.isFinite else { throw ValidationError("--heartbeat-timeout must be > 0") }
         if resume, checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir") }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be ≥ 1") }
-        if checkpointDir != nil, optimizer != .lbfgs || l1 != 0 {
-            throw ValidationError("checkpoints are available for --optimizer lbfgs without --l1 in this build")
+        if checkpointDir != nil, !makeConfiguration().supportsCheckpoints {
+            throw ValidationError("checkpoints are available for --optimizer lbfgs, sgd and adam, not \(optimizer.rawValue)")
         }
         if listen != nil {
             guard let expectWorkers, expectWorkers >= 1 else { throw ValidationError("--listen needs --expect-workers N (N ≥ 1)") }
@@ -243,20 +249,7 @@ struct TrainCommand: ParsableCommand {
                      scoreOn scoring: Dataset?) throws -> LinearModel {
         let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring)
         var last: IterationReport?
-        var checkpoints: CheckpointPolicy?
-        var resumeFrom: LBFGSCheckpoint?
-        if let directory = checkpointDir {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let run = CheckpointFile.Run(model: model.rawValue, data: data ?? listen ?? "", l2: trainer.configuration.l2Penalty,
-                                         l1: l1, fitIntercept: !noIntercept, features: dataOptions.features)
-            if resume {
-                resumeFrom = try CheckpointFile.read(directory: directory, expecting: run)
-                if !quiet, let resumeFrom { StandardError.line("resuming from iteration \(resumeFrom.iteration) (\(CheckpointFile.path(in: directory)))") }
-            }
-            checkpoints = CheckpointPolicy(every: checkpointEvery) { state in
-                try CheckpointFile.write(state, run: run, directory: directory)
-            }
-        }
+        let (checkpoints, resumeFrom) = try checkpointing(trainer, prepared: prepared)
         let fitted = try report {
             try trainer.fit(problem, prepared: prepared, workers: workers, checkpoints: checkpoints,
                             resume: resumeFrom) { iteration in

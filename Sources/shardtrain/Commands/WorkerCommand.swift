@@ -32,6 +32,8 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @OptionGroup var sharding: ShardOptions
+
     @Option(help: ArgumentHelp("Straggler drill: sleep this many seconds before an answer.", visibility: .hidden))
     var delay: Double = 0
 
@@ -67,10 +69,10 @@ struct WorkerCommand: ParsableCommand {
             StandardError.line("joined \(host):\(port) as worker \(myRank) of \(shardCount)")
         }
         defer { endpoint.close() }
-        let options = dataOptions.loadOptions()
+        let (options, shard) = (dataOptions.loadOptions(), sharding.shard(rank: myRank, of: shardCount))
         var session = WorkerSession(rank: myRank, endpoint: endpoint) { [data] in
             guard let data else { return try WorkerSession.receiveShippedShard(over: endpoint) }
-            return try DatasetLoader.loadShard(data, rank: myRank, of: shardCount, options: options)
+            return try DatasetLoader.loadShard(data, shard: shard, options: options)
         }
         session.delay = .milliseconds(Int64(max(0, delay) * 1000))
         session.delayChance = delayChance

@@ -1,11 +1,14 @@
 import Foundation
 import ShardTrain
 
-/// `DIR/checkpoint.json`: the L-BFGS state of a run and what run it belongs to, written
+/// `DIR/checkpoint.json`: the optimizer state of a run and what run it belongs to, written
 /// atomically so that a crash never leaves half a checkpoint.
+///
+/// Version 2 holds any optimizer's state, tagged with its name (``OptimizerCheckpoint``);
+/// version 1 files (L-BFGS state only) are still read, as L-BFGS checkpoints.
 struct CheckpointFile: Codable {
     static let formatName = "shardtrain-checkpoint"
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     /// What must match for `--resume` to continue this run.
     struct Run: Codable, Equatable {
@@ -15,16 +18,48 @@ struct CheckpointFile: Codable {
         var l1: Double
         var fitIntercept: Bool
         var features: Int?
+        /// The optimizer's name (`lbfgs`, `owlqn`, `sgd`, `adam`); absent in version 1 files.
+        var optimizer: String?
+        /// SGD and Adam: rows per batch, which the saved batch order refers to.
+        var batchSize: Int?
+        /// SGD and Adam: the rows in the order the optimizer sees them (a fingerprint), which
+        /// the saved batch order refers to.
+        var rowOrder: String?
+
+        /// The fields as `name value` pairs, for messages.
+        var fields: [(name: String, value: String)] {
+            [("model", model), ("data", data), ("l2", "\(l2)"), ("l1", "\(l1)"), ("intercept", "\(fitIntercept)"),
+             ("features", features.map(String.init) ?? "auto"), ("optimizer", optimizer ?? "none"),
+             ("batch size", batchSize.map(String.init) ?? "none"), ("rows", rowOrder ?? "any order")]
+        }
+
+        /// What differs between this (saved) run and `current`, as `name A (this run: B)` items.
+        func differences(from current: Run) -> String {
+            zip(fields, current.fields).filter { $0.value != $1.value }
+                .map { "\($0.name) \($0.value) (this run: \($1.value))" }.joined(separator: "; ")
+        }
     }
 
     var format: String
     var version: Int
     var run: Run
-    var state: LBFGSCheckpoint
+    var state: OptimizerCheckpoint
+
+    /// A version 1 file: L-BFGS state only, no optimizer in the run.
+    private struct Version1: Decodable {
+        var run: Run
+        var state: LBFGSCheckpoint
+    }
+
+    /// The fields every version has.
+    private struct Header: Decodable {
+        var format: String
+        var version: Int
+    }
 
     static func path(in directory: String) -> String { directory + "/checkpoint.json" }
 
-    static func write(_ state: LBFGSCheckpoint, run: Run, directory: String) throws {
+    static func write(_ state: OptimizerCheckpoint, run: Run, directory: String) throws {
         let file = CheckpointFile(format: formatName, version: formatVersion, run: run, state: state)
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -32,25 +67,38 @@ struct CheckpointFile: Codable {
     }
 
     /// Reads and checks a checkpoint for `run`.
-    static func read(directory: String, expecting run: Run) throws -> LBFGSCheckpoint {
+    static func read(directory: String, expecting run: Run) throws -> OptimizerCheckpoint {
         let path = path(in: directory)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("\(path): no checkpoint to resume from")
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let file: CheckpointFile
+        let saved: (run: Run, state: OptimizerCheckpoint)
         do {
-            file = try decoder.decode(CheckpointFile.self, from: data)
+            let header = try decoder.decode(Header.self, from: data)
+            guard header.format == formatName, (1 ... formatVersion).contains(header.version) else {
+                throw CLIError("\(path): format \(header.format) version \(header.version) — expected \(formatName) version 1 to \(formatVersion)")
+            }
+            if header.version == 1 {
+                var old = try decoder.decode(Version1.self, from: data)
+                old.run.optimizer = "lbfgs"
+                saved = (old.run, .lbfgs(old.state))
+            } else {
+                let file = try decoder.decode(CheckpointFile.self, from: data)
+                saved = (file.run, file.state)
+            }
+        } catch let error as CLIError {
+            throw error
         } catch {
             throw CLIError("\(path): not a readable checkpoint (\(error))")
         }
-        guard file.format == formatName, file.version == formatVersion else {
-            throw CLIError("\(path): format \(file.format) version \(file.version) — expected \(formatName) version \(formatVersion)")
+        if let optimizer = run.optimizer, saved.state.optimizer != optimizer {
+            throw CLIError("\(path): the checkpoint was saved by \(saved.state.optimizer) — this run uses \(optimizer)")
         }
-        guard file.run == run else {
-            throw CLIError("\(path): the checkpoint is of another run (\(file.run)) — this one is \(run)")
+        guard saved.run == run else {
+            throw CLIError("\(path): the checkpoint is of another run (\(saved.run.differences(from: run)))")
         }
-        return file.state
+        return saved.state
     }
 }
