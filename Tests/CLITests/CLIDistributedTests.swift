@@ -67,8 +67,11 @@ import TestSupport
         let model = folder + "/a9a.model"
         let common = ["train", "--model", "logistic", "--data", "datasets/a9a", "--features", "123", "--workers", "2",
                       "--quiet", "--json", "--checkpoint-dir", folder, "--checkpoint-every", "5", "--output", model]
+        let before = Self.socketFolders()
         let crashed = try CLI.run(common + ["--kill-coordinator", "150"])
         #expect(crashed.status != 0)
+        let stale = Self.socketFolders().subtracting(before)
+        #expect(!stale.isEmpty, "a coordinator killed with SIGKILL leaves its socket folder")
         #expect(FileManager.default.fileExists(atPath: folder + "/checkpoint.json"))
         #expect(!FileManager.default.fileExists(atPath: model))
         let resumed = try CLI.run(common + ["--resume"])
@@ -77,6 +80,13 @@ import TestSupport
         let a = try #require(clean["objective"] as? Double), b = try #require(result["objective"] as? Double)
         #expect(abs(a - b) <= 1e-6 * a, "\(b) vs uninterrupted \(a)")
         #expect(result["iterations"] as? Int == clean["iterations"] as? Int)
+        #expect(Self.socketFolders().isDisjoint(with: stale), "the next run removes a dead coordinator's socket folder")
+    }
+
+    /// The coordinators' socket folders in the temporary directory.
+    static func socketFolders() -> Set<String> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? []
+        return Set(names.filter { $0.hasPrefix("shardtrain-") && $0.split(separator: "-").count == 3 })
     }
 
     @Test func resumeRefusesAnotherRunsCheckpoint() throws {
@@ -100,6 +110,7 @@ import TestSupport
         #expect(run.status != 0)
         #expect(run.stderr.contains("worker 1"))
         #expect(run.stderr.contains("broken.svm:3"))
+        #expect(run.stderr.components(separatedBy: "broken.svm:3").count == 2, "said once, not by the worker and the coordinator both")
     }
 
     /// A worker that hangs (SIGSTOP) stops its heartbeats: it is declared hung within the

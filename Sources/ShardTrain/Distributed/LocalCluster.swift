@@ -20,7 +20,8 @@ public final class LocalCluster {
     public init(workers count: Int, executable: URL, configuration: TrainingConfiguration, featureCount: Int?,
                 source: String, timeout: Duration = .seconds(120), heartbeat: Duration? = .seconds(10),
                 arguments: (_ rank: Int, _ socketPath: String) -> [String]) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("shardtrain-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        Self.removeStaleSocketFolders()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.folderPrefix)\(getpid())-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let socket = folder + "/server.sock"
         let server = try SocketServer.listen(unixSocket: socket)
@@ -53,6 +54,21 @@ public final class LocalCluster {
         }
         self.server = server
         self.workers = workers
+    }
+
+    /// Socket folders are `TMPDIR/shardtrain-PID-XXXXXXXX`.
+    static let folderPrefix = "shardtrain-"
+
+    /// Removes the socket folders of coordinators that no longer run (killed with SIGKILL,
+    /// they could not clean up after themselves).
+    static func removeStaleSocketFolders() {
+        let temporary = FileManager.default.temporaryDirectory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary.path) else { return }
+        for name in names where name.hasPrefix(folderPrefix) {
+            let fields = name.dropFirst(folderPrefix.count).split(separator: "-")
+            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
     }
 
     /// Waits for the next connection, failing at once if a worker process exits without one.

@@ -36,36 +36,15 @@ public struct RowChunk: Sendable, Equatable {
     }
 
     /// The dataset made of `chunks`, in order.
-    /// - Throws: ``TransportError`` when the chunks disagree on storage or columns.
+    /// - Throws: ``TransportError`` when the chunks disagree on storage, columns or weights.
     public static func assemble(_ chunks: [RowChunk], source: String, peer: String) throws(TransportError) -> Dataset {
         guard let first = chunks.first else { throw TransportError(.badMessage, peer: peer, "no rows were shipped") }
-        let columns = first.features.columns
-        var labels: [Double] = [], weights: [Double]? = first.sampleWeights == nil ? nil : []
-        for chunk in chunks {
-            guard chunk.features.columns == columns, chunk.features.isSparse == first.features.isSparse,
-                  (chunk.sampleWeights == nil) == (weights == nil) else {
-                throw TransportError(.badMessage, peer: peer, "shipped chunks disagree on their layout")
-            }
-            labels += chunk.labels
-            if let w = chunk.sampleWeights { weights? += w }
+        guard chunks.allSatisfy({ $0.features.columns == first.features.columns && $0.features.isSparse == first.features.isSparse
+                                  && ($0.sampleWeights == nil) == (first.sampleWeights == nil) }) else {
+            throw TransportError(.badMessage, peer: peer, "shipped chunks disagree on their layout")
         }
-        let features: FeatureMatrix
-        if first.features.isSparse {
-            var offsets = [0], indices: [Int32] = [], values: [Float] = []
-            for case .sparse(let m) in chunks.map(\.features) {
-                let base = values.count
-                offsets += m.rowOffsets.dropFirst().map { $0 + base }
-                indices += m.columnIndices
-                values += m.values
-            }
-            features = .sparse(SparseMatrix(rows: labels.count, columns: columns, rowOffsets: offsets,
-                                            columnIndices: indices, values: values))
-        } else {
-            var values: [Float] = []
-            for case .dense(let m) in chunks.map(\.features) { values += m.values }
-            features = .dense(DenseMatrix(rows: labels.count, columns: columns, values: values))
-        }
-        return Dataset(features: features, labels: labels, sampleWeights: weights, source: source)
+        let parts = chunks.map { Dataset(features: $0.features, labels: $0.labels, sampleWeights: $0.sampleWeights, source: source) }
+        return Dataset(concatenating: parts, columns: first.features.columns, source: source)
     }
 }
 

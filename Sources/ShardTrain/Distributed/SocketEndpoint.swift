@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -10,6 +11,9 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     public let peer: String
     let channel: Channel
     let inbox: Mailbox
+    /// The newest write, which `close` lets finish (writes complete in order).
+    private var lastWrite: EventLoopFuture<Void>?
+    private let writeLock = NSLock()
 
     init(channel: Channel, inbox: Mailbox) {
         self.channel = channel
@@ -23,6 +27,7 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     public func send(encoded bytes: [UInt8]) throws(TransportError) {
         let inbox = self.inbox, peer = self.peer
         let written = channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+        writeLock.withLock { lastWrite = written }
         written.whenFailure { [channel] error in
             inbox.fail(TransportError(.connectionLost, peer: peer, "cannot send: \(error)"))
             channel.close(promise: nil)
@@ -37,8 +42,13 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
 
     public func notify(_ signal: ArrivalSignal) { inbox.notify(signal) }
 
+    /// Closes the connection once the frames already sent have been written (a worker's last
+    /// words — a failure report — must reach the server before it exits).
     public func close() {
         inbox.fail(TransportError(.connectionLost, peer: peer, "connection closed"))
+        if let pending = writeLock.withLock({ lastWrite }), !channel.eventLoop.inEventLoop {
+            _ = try? pending.wait()
+        }
         channel.close(promise: nil)
     }
 

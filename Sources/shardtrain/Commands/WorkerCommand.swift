@@ -79,6 +79,9 @@ struct WorkerCommand: ParsableCommand {
         do {
             try session.run()
         } catch {
+            // A local worker's own failure has been sent to the coordinator, which reports it;
+            // saying it here as well would print it twice on the same terminal.
+            if socket != nil, error.code == .workerFailed, error.peer == "worker \(myRank)" { throw ExitCode(1) }
             throw CLIError("worker \(myRank): \(error.message)")
         }
     }
