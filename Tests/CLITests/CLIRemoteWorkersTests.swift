@@ -71,6 +71,48 @@ import TestSupport
         #expect(abs(a - b) <= 1e-6 * b, "\(a) vs \(b)")
     }
 
+    /// A TCP worker killed mid-run is replaced by a worker that joins later (this one without
+    /// the data file: its rows are shipped), and the run ends at the uninterrupted objective.
+    @Test func aLostTCPWorkerIsReplacedByANewcomer() throws {
+        let folder = Fixtures.scratchDirectory("tcp-replace")
+        let secret = folder + "/secret", metrics = folder + "/rounds.jsonl"
+        try "another-secret-long-enough\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        let port = RawTCP.freePort()
+        let limit = ["--max-iterations", "60"]
+        let (coordinator, out, err) = try Self.startCoordinator(port: port, secret: secret, output: folder + "/m",
+                                                                extra: ["--data", "datasets/a9a", "--heartbeat-timeout", "2",
+                                                                        "--metrics-out", metrics] + limit)
+        defer { if coordinator.isRunning { coordinator.terminate() } }
+        func worker(_ extra: [String]) throws -> Process {
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.currentDirectoryURL = Fixtures.repositoryRoot
+            process.arguments = ["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret] + extra
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let steady = try worker(["--data", "datasets/a9a", "--features", "123"])
+        let doomed = try worker(["--data", "datasets/a9a", "--features", "123", "--delay", "0.1"])
+        // Kill the slow worker once training is under way (a few rounds recorded).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").split(separator: "\n").count < 3 {
+            usleep(50_000)
+        }
+        kill(doomed.processIdentifier, SIGKILL)
+        let newcomer = try worker([])
+        newcomer.waitUntilExit()
+        steady.waitUntilExit()
+        doomed.waitUntilExit()
+        let (status, result, stderr) = try Self.finish(coordinator, out, err)
+        #expect(status == 0, "\(stderr)")
+        #expect(stderr.contains("replaced by"), "\(stderr)")
+        #expect(result["replaced_workers"] as? Int == 1)
+        let local = try CLIDistributedTests.train(workers: 2, limit)
+        let a = try #require(result["objective"] as? Double), b = try #require(local["objective"] as? Double)
+        #expect(abs(a - b) <= 1e-6 * b, "\(a) vs uninterrupted \(b)")
+    }
+
     /// Starts `train --listen` for two workers on `port`.
     static func startCoordinator(port: Int, secret: String, output: String, extra: [String] = []) throws -> (Process, Pipe, Pipe) {
         let coordinator = Process()

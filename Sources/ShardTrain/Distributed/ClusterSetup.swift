@@ -69,15 +69,22 @@ public enum ClusterSetup {
         return (problem, prepared, setup)
     }
 
-    /// The handshake with a worker that replaces a lost one: it must say the same rank and hold
-    /// the same number of rows; it gets the same setup.
+    /// The handshake with a worker that replaces a lost one (of `workers`): it must say the same
+    /// rank and hold the same number of rows (read, or shipped by `shipRows`); it gets the same
+    /// setup.
     public static func rejoin(_ connection: any MessageEndpoint, rank: Int, rows: Int, setup: ShardSetup,
-                              timeout: Duration = .seconds(600)) throws {
+                              workers: Int, timeout: Duration = .seconds(600),
+                              shipRows: ((Int, Int) throws -> Dataset)? = nil) throws {
         let peer = "worker \(rank)"
         guard case .hello(let said) = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)), said == rank else {
             throw TransportError(.unexpectedMessage, peer: peer, "the replacement did not introduce itself as rank \(rank)")
         }
-        switch try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)) {
+        var message = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout))
+        if case .requestRows = message {
+            try ship(to: connection, rank: rank, of: workers, shipRows)
+            message = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout))
+        }
+        switch message {
         case .dataSummary(let summary) where summary.rows == rows: break
         case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
         case let other: throw TransportError(.unexpectedMessage, peer: peer, "replacement sent \(other.type) — expected a summary of \(rows) rows")

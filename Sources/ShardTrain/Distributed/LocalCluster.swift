@@ -43,7 +43,8 @@ public final class LocalCluster {
             problem.replaceWorker = { [server, workers] rank in
                 try workers.relaunch(rank)
                 let connection = try Self.accept(from: server, watching: workers, timeout: timeout)
-                try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, timeout: timeout)
+                try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, workers: count,
+                                        timeout: timeout)
                 return connection
             }
         } catch {

@@ -3,6 +3,11 @@
 /// Every connection must pass ``Admission`` (shared-secret HMAC challenge) before it gets a
 /// rank; a connection that fails — wrong secret, garbage bytes, silence — is refused, reported
 /// through `log`, closed, and the server goes on waiting for the workers it expects.
+///
+/// The server keeps listening while training: a worker that is lost (connection gone, or hung)
+/// is replaced by the next worker that joins within the timeout — started by hand or by a
+/// cluster manager on any host — which takes over the lost rank's shard and recomputes its
+/// missing contribution, so the run ends as it would have.
 public final class RemoteCluster {
     public let problem: DistributedProblem
     public let prepared: PreparedTraining
@@ -12,7 +17,7 @@ public final class RemoteCluster {
     /// copy of the data get their shard's rows from `shipRows`.
     public init(server: SocketServer, workers: Int, secret: [UInt8], configuration: TrainingConfiguration,
                 featureCount: Int?, source: String, timeout: Duration = .seconds(600), heartbeat: Duration? = .seconds(10),
-                shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil, log: (String) -> Void) throws {
+                shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil, log: @escaping (String) -> Void) throws {
         var admitted: [any MessageEndpoint] = []
         while admitted.count < workers {
             let connection = try server.accept(timeout: timeout)
@@ -25,10 +30,30 @@ public final class RemoteCluster {
                 connection.close()
             }
         }
-        (problem, prepared, _) = try ClusterSetup.establish(admitted, configuration: configuration,
-                                                           featureCount: featureCount, source: source, timeout: timeout,
-                                                           heartbeat: heartbeat, shipRows: shipRows)
+        let setup: ShardSetup
+        (problem, prepared, setup) = try ClusterSetup.establish(admitted, configuration: configuration,
+                                                               featureCount: featureCount, source: source, timeout: timeout,
+                                                               heartbeat: heartbeat, shipRows: shipRows)
         self.server = server
+        let shardRows = problem.shardRows
+        problem.replaceWorker = { [server] rank in
+            log("worker \(rank) lost; waiting up to \(Int(timeout.seconds)) s for a worker to join and take its shard")
+            let clock = ContinuousClock()
+            let deadline = clock.now + timeout
+            while true {
+                let connection = try server.accept(timeout: max(.milliseconds(1), deadline - clock.now))
+                do {
+                    try Admission.admit(connection, secret: secret, rank: rank, workers: workers)
+                    try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, workers: workers,
+                                            timeout: timeout, shipRows: shipRows)
+                    log("worker \(rank) replaced by \(connection.peer)")
+                    return connection
+                } catch {
+                    log("refused \(connection.peer) as the replacement of worker \(rank): \(error)")
+                    connection.close()
+                }
+            }
+        }
     }
 
     /// Tells the workers to exit and stops listening.

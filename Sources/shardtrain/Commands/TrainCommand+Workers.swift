@@ -57,6 +57,9 @@ extension TrainCommand {
         defer { cluster.shutdown() }
         let rounds = try attachRoundLog(to: cluster.problem)
         defer { rounds.close() }
+        cluster.problem.onWorkerReplaced = { rank, reason in
+            StandardError.line("worker \(rank) lost (\(reason.message)); a new worker took its shard and recomputed the round")
+        }
         var loadSeconds = (clock.now - start).seconds
         let (testSet, testSeconds) = try loadTestSet(featureCount: cluster.prepared.featureCount)
         loadSeconds += testSeconds
