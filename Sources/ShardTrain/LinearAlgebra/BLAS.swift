@@ -19,6 +19,24 @@ public enum BLAS {
         cblas_saxpy(Int32(x.count), alpha, x.baseAddress, 1, y.baseAddress, 1)
     }
 
+    /// Returns `Σ x[i]·y[i]` in double precision (`ddot`).
+    @inlinable
+    public static func dot(_ x: [Double], _ y: [Double]) -> Double {
+        precondition(x.count == y.count, "dot: lengths differ")
+        return x.withUnsafeBufferPointer { a in
+            y.withUnsafeBufferPointer { b in cblas_ddot(Int32(a.count), a.baseAddress, 1, b.baseAddress, 1) }
+        }
+    }
+
+    /// `y ← α·x + y` in double precision (`daxpy`).
+    @inlinable
+    public static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
+        precondition(x.count == y.count, "axpy: lengths differ")
+        x.withUnsafeBufferPointer { a in
+            y.withUnsafeMutableBufferPointer { b in cblas_daxpy(Int32(a.count), alpha, a.baseAddress, 1, b.baseAddress, 1) }
+        }
+    }
+
     /// `y ← α·A·x + β·y` for a row-major `rows × columns` matrix `A` (`sgemv`, no transpose).
     @inlinable
     public static func multiply(_ a: UnsafePointer<Float>, rows: Int, columns: Int,

@@ -41,7 +41,7 @@ struct LBFGSMemory {
         var alpha = [Double](repeating: 0, count: s.count)
         for i in stride(from: s.count - 1, through: 0, by: -1) {
             alpha[i] = rho[i] * Vector.dot(s[i], q)
-            for j in q.indices { q[j] -= alpha[i] * y[i][j] }
+            BLAS.axpy(-alpha[i], y[i], &q)
         }
         if let lastS = s.last, let lastY = y.last {
             let gamma = Vector.dot(lastS, lastY) / Vector.dot(lastY, lastY)
@@ -49,7 +49,7 @@ struct LBFGSMemory {
         }
         for i in 0 ..< s.count {
             let beta = rho[i] * Vector.dot(y[i], q)
-            for j in q.indices { q[j] += (alpha[i] - beta) * s[i][j] }
+            BLAS.axpy(alpha[i] - beta, s[i], &q)
         }
         for j in q.indices { q[j] = -q[j] }
         return q
