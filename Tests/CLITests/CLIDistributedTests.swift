@@ -140,6 +140,7 @@ import TestSupport
             #expect((run["test_accuracy"] as? Double ?? 0) >= 0.84, "\(name)")
         }
         #expect((local["reduce_rounds"] as? Int ?? .max) * 4 < (sync["reduce_rounds"] as? Int ?? 0))
+        #expect((async["largest_staleness"] as? Int ?? -1) <= 2)
     }
 
     @Test func asynchronousModesAreRefusedWhereTheyCannotApply() throws {

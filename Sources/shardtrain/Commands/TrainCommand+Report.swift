@@ -27,6 +27,9 @@ extension TrainCommand {
             if let stats = outcome.distributed {
                 print(String(format: "reduce rounds %d, waiting on workers %.3f s, reducing %.4f s, %d bytes sent, %d received",
                              stats.rounds, stats.waitSeconds, stats.reduceSeconds, stats.bytesSent, stats.bytesReceived))
+                if async {
+                    print(String(format: "staleness: largest %d updates, mean %.2f", stats.largestStaleness, stats.meanStaleness))
+                }
             }
             if let trainReport { print("train: " + describe(trainReport)) }
             if let testReport { print("test:  " + describe(testReport)) }
@@ -53,6 +56,10 @@ extension TrainCommand {
                 line.add("reduce_seconds", stats.reduceSeconds)
                 line.add("bytes_sent", stats.bytesSent)
                 line.add("bytes_received", stats.bytesReceived)
+                if async {
+                    line.add("largest_staleness", stats.largestStaleness)
+                    line.add("mean_staleness", stats.meanStaleness)
+                }
             }
             if let trainReport { for (name, value) in trainReport.values { line.add("train_\(name)", value) } }
             if let testReport { for (name, value) in testReport.values { line.add("test_\(name)", value) } }
