@@ -35,7 +35,8 @@ struct BoundedStalenessLoop {
             var next = [Int](repeating: 0, count: workers)
             var working = [Int?](repeating: nil, count: workers)
             var startedAt = [Int](repeating: 0, count: workers)
-            var shares = [[Int: PartialEvaluation]](repeating: [:], count: count)
+            var shares = [[Int: DistributedProblem.Reply]](repeating: [:], count: count)
+            var waited = 0.0, sentBytes = 0
             var stalenessOf = [Int](repeating: 0, count: count)
             let expected = batches.map { rows in (0 ..< workers).filter { !problem.localRows($0, rows).isEmpty }.count }
             var applied = 0
@@ -50,7 +51,9 @@ struct BoundedStalenessLoop {
                     guard !rows.isEmpty else { continue }
                     if publishedAt != applied { (published, publishedAt) = (x.map(Float.init), applied) }
                     let version = problem.nextVersion()
-                    try problem.post(.evaluate(version: version, rows: rows, parameters: published), to: rank, version: version)
+                    let message = Message.evaluate(version: version, rows: rows, parameters: published)
+                    sentBytes = message.wireSize
+                    try problem.post(message, to: rank, version: version)
                     working[rank] = t
                     startedAt[rank] = applied
                 }
@@ -63,19 +66,20 @@ struct BoundedStalenessLoop {
                     let reply = try problem.nextReply()
                     guard let t = working[reply.rank] else { continue }
                     working[reply.rank] = nil
-                    shares[t][reply.rank] = reply.part
+                    shares[t][reply.rank] = reply
                     stalenessOf[t] = max(stalenessOf[t], t - startedAt[reply.rank])
-                    problem.statistics.waitSeconds += (clock.now - waitStart).seconds
+                    waited += (clock.now - waitStart).seconds
                 }
                 while applied < count, shares[applied].count == expected[applied] {
                     if expected[applied] > 0 {
                         let reduceStart = clock.now
-                        let parts = shares[applied].sorted { $0.key < $1.key }.map(\.value)
-                        let total = problem.aggregation.combine(parts)
+                        let replies = shares[applied].sorted { $0.key < $1.key }.map(\.value)
+                        let total = problem.aggregation.combine(replies.map(\.part))
                         MiniBatchStep.take(total, at: &x, rate: rate, penalty: problem.regularization, scale: scale,
                                            update: &update)
-                        problem.statistics.reduceSeconds += (clock.now - reduceStart).seconds
-                        problem.statistics.rounds += 1
+                        problem.record(version: UInt64(problem.statistics.rounds + 1), rows: batches[applied].count, replies: replies,
+                                       sentBytes: sentBytes, waited: waited, reduced: (clock.now - reduceStart).seconds)
+                        waited = 0
                         seen.applied += 1
                         seen.total += stalenessOf[applied]
                         seen.largest = max(seen.largest, stalenessOf[applied])

@@ -40,6 +40,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer: lbfgs (OWL-QN with --l1), sgd, adam, or exact (closed-form linear regression).")
     var optimizer: TrainingConfiguration.OptimizerChoice = .lbfgs
 
+    @Flag(help: "Bulk-synchronous steps: every step waits for every worker (the default).")
+    var sync = false
+
     @Flag(help: "With workers and sgd/adam: asynchronous steps with bounded staleness (--staleness K).")
     var async = false
 
@@ -148,6 +151,7 @@ struct TrainCommand: ParsableCommand {
         }
         guard workerTimeout > 0, workerTimeout.isFinite else { throw ValidationError("--worker-timeout must be > 0") }
         if staleness != nil, !async { throw ValidationError("--staleness goes with --async") }
+        if sync, async || localSteps != nil { throw ValidationError("give one of --sync, --async and --local-steps") }
         if async || localSteps != nil {
             guard !(async && localSteps != nil) else { throw ValidationError("give --async or --local-steps, not both") }
             guard workers > 1 || listen != nil else { throw ValidationError("--async and --local-steps need --workers N > 1 or --listen") }
@@ -247,7 +251,8 @@ struct TrainCommand: ParsableCommand {
     /// Runs the optimizer on `problem`, with progress on stderr.
     func fit(_ trainer: Trainer, _ problem: some TrainingProblem, _ prepared: PreparedTraining, workers: Int,
                      scoreOn scoring: Dataset?) throws -> LinearModel {
-        let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring)
+        let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring,
+                                    distributed: problem as? DistributedProblem)
         var last: IterationReport?
         let (checkpoints, resumeFrom) = try checkpointing(trainer, prepared: prepared)
         let fitted = try report {
@@ -260,12 +265,20 @@ struct TrainCommand: ParsableCommand {
         progress.finish(last)
         return fitted
     }
-    func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset?) -> ProgressReporter {
+    func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset?,
+                      distributed: DistributedProblem? = nil) -> ProgressReporter {
         let limit = trainer.configuration.maxIterations ?? (optimizer == .sgd || optimizer == .adam ? 50 : 500)
         let placeholder = TrainingSummary(optimizer: "", iterations: 0, passes: 0, stopReason: .maxIterations,
                                           objective: 0, objectiveHistory: [], gradientNorm: 0, trainSeconds: 0)
         let name = model == .linear ? "r2" : "accuracy"
-        return ProgressReporter(quiet: quiet, maxIterations: limit, scoreName: name) { report in
+        return ProgressReporter(quiet: quiet, maxIterations: limit, scoreName: name, cluster: distributed.map { problem in
+            { [problem] in
+                let stats = problem.statistics
+                let total = max(stats.waitSeconds + stats.reduceSeconds, 1e-9)
+                return String(format: "rounds %d  waiting %.1f s  reduce %.2f%%  %.1f MB moved", stats.rounds, stats.waitSeconds,
+                              100 * stats.reduceSeconds / total, Double(stats.bytesSent + stats.bytesReceived) / 1e6)
+            }
+        }) { report in
             guard !report.parameters.isEmpty, let scoring else { return nil }
             let candidate = prepared.model(from: report.parameters, summary: placeholder, configuration: trainer.configuration)
             guard let evaluation = try? candidate.evaluate(scoring) else { return nil }

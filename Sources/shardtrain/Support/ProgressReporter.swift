@@ -12,12 +12,16 @@ final class ProgressReporter {
     private var lastShown: ContinuousClock.Instant?
     private let score: ((IterationReport) -> Double?)?
     private let scoreName: String
+    private let cluster: (() -> String)?
 
     /// - Parameters:
     ///   - score: computes the accuracy (or R²) to show with a line; called only when a line is
     ///     shown, so it may cost a pass over held-out data.
-    init(quiet: Bool, maxIterations: Int, scoreName: String, score: ((IterationReport) -> Double?)?) {
+    ///   - cluster: the parameter server's counters so far, for a distributed run.
+    init(quiet: Bool, maxIterations: Int, scoreName: String, cluster: (() -> String)? = nil,
+         score: ((IterationReport) -> Double?)?) {
         self.quiet = quiet
+        self.cluster = cluster
         self.maxIterations = maxIterations
         self.scoreName = scoreName
         self.score = score
@@ -44,6 +48,7 @@ final class ProgressReporter {
         if let value = score?(report) { parts.append("\(scoreName) \(String(format: "%.4f", value))") }
         parts.append("passes \(String(format: "%.0f", report.passes))")
         parts.append("\(format(report.rowsProcessed / max(elapsed, 1e-9), digits: 3)) rows/s")
+        if let cluster { parts.append(cluster()) }
         if !final {
             let perIteration = elapsed / Double(max(report.iteration, 1))
             let remaining = perIteration * Double(max(maxIterations - report.iteration, 0))
