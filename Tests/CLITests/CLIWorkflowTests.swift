@@ -79,6 +79,22 @@ import TestSupport
         #expect(!run.stderr.contains("Fatal error"))
     }
 
+    /// `--output NAME` with no folder writes into the working directory (the path is split by
+    /// hand: Foundation's path functions trap on a name without a slash on this toolchain).
+    @Test func aBareOutputNameIsWrittenInTheWorkingDirectory() throws {
+        let folder = Fixtures.scratchDirectory("bare-output")
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.arguments = ["train", "--model", "logistic", "--data", Fixtures.repositoryRoot.path + "/datasets/a9a",
+                             "--max-iterations", "5", "--quiet", "--output", "m"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["m"])
+    }
+
     @Test func missingFilesAndCorruptModelsAreClearErrors() throws {
         let missing = try CLI.run(["evaluate", "--model", "no-such.model", "--data", "datasets/a9a.t"])
         #expect(missing.status != 0)

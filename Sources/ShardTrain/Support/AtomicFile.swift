@@ -18,9 +18,11 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `path` atomically.
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws(WriteError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let folder = directory.isEmpty ? "." : directory
-        let name = (path as NSString).lastPathComponent
+        // Split by hand: this toolchain's Foundation traps on a path without a slash.
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { throw WriteError(path: path, reason: "the path names a folder, not a file") }
         var template = Array("\(folder)/.\(name).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: path, reason: systemMessage()) }
