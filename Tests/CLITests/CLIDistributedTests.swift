@@ -147,7 +147,8 @@ import TestSupport
         let output = Fixtures.scratchDirectory() + "/m"
         for (extra, complaint) in [(["--workers", "2", "--async"], "--optimizer sgd or adam"),
                                    (["--optimizer", "sgd", "--local-steps", "4"], "--workers N > 1"),
-                                   (["--optimizer", "sgd", "--workers", "2", "--staleness", "2"], "--staleness goes with --async")] {
+                                   (["--optimizer", "sgd", "--workers", "2", "--staleness", "2"], "--staleness goes with --async"),
+                                   (["--optimizer", "sgd", "--workers", "2", "--sync", "--local-steps", "2"], "give one of")] {
             let run = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--output", output] + extra)
             #expect(run.status != 0)
             #expect(run.stderr.contains(complaint), "\(run.stderr)")
