@@ -13,7 +13,7 @@ struct ShardTrainCommand: ParsableCommand {
         choice is weaker; set OPENBLAS_CORETYPE yourself to override (it is never replaced).
         """,
         version: "0.1.0",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self,
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, PruneCommand.self,
                       DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
     )
 

@@ -109,6 +109,57 @@ import TestSupport
         #expect(file["empty"]?.bytes.isEmpty == true)
     }
 
+    /// Sparse files (format version 2), with U16 and I32 indices, read back with the recipe of
+    /// docs/model-file.md §5 into the dense matrix ShardTrain holds.
+    @Test(arguments: [(3, 200), (1, 70_000)])
+    func pythonReadsOurSparseModelFile(outputs: Int, features: Int) throws {
+        guard Self.requirePythonSafetensors() else { return }
+        var generator = SeededGenerator(seed: 11)
+        let weights = (0 ..< outputs * features).map { _ in generator.nextUnit() < 0.9 ? 0 : generator.nextGaussian() }
+        let model = LinearModel(kind: outputs == 1 ? .logistic : .softmax, featureCount: features, weights: weights,
+                                intercepts: (0 ..< outputs).map { Double($0) / 4 - 0.3 },
+                                classes: outputs == 1 ? [-1, 1] : (0 ..< outputs).map(Double.init),
+                                standardization: nil, summary: ModelFileSamples.summary)
+        let path = Fixtures.scratchDirectory("interop") + "/sparse-\(features).safetensors"
+        try ModelFile.write(model, to: path)
+        #expect(ModelFile.weightStorage(for: model) == .sparse)
+        let stored = weights.map { Double(Float($0)) }
+        let nonZeros = stored.enumerated().filter { $0.element != 0 }
+        let expected = "{\"nnz\": \(nonZeros.count), \"sum\": \(stored.reduce(0, +)), \"first\": [\(nonZeros[0].offset), \(nonZeros[0].element)], "
+            + "\"last\": [\(nonZeros[nonZeros.count - 1].offset), \(nonZeros[nonZeros.count - 1].element)], "
+            + "\"index_dtype\": \"\(features * outputs <= 65_536 ? "uint16" : "int32")\"}"
+        let script = """
+            import json, sys
+            import numpy as np
+            from safetensors import safe_open
+            from safetensors.numpy import load_file
+            path, expected = sys.argv[1], json.loads(sys.argv[2])
+            with safe_open(path, framework="np") as f:
+                meta = f.metadata()
+            assert meta["format_version"] == "2" and meta["weight_storage"] == "sparse", meta
+            tensors = load_file(path)
+            assert sorted(tensors) == ["bias", "weight_indices", "weight_values"], sorted(tensors)
+            K, D = int(meta["outputs"]), int(meta["feature_count"])
+            idx = tensors["weight_indices"]
+            assert idx.dtype == np.dtype(expected["index_dtype"]), idx.dtype
+            assert tensors["weight_values"].dtype == np.float32
+            W = np.zeros(K * D, dtype=np.float32)
+            W[idx.astype(np.int64)] = tensors["weight_values"]
+            W = W.reshape(K, D)
+            flat = W.reshape(-1)
+            assert np.count_nonzero(W) == expected["nnz"], np.count_nonzero(W)
+            assert abs(W.astype(np.float64).sum() - expected["sum"]) <= 1e-9 * max(1.0, abs(expected["sum"])), W.sum()
+            for position, value in (expected["first"], expected["last"]):
+                assert flat[int(position)] == np.float32(value), (position, flat[int(position)], value)
+            print("ok")
+            """
+        let result = try Self.python(script, [path, expected])
+        #expect(result.status == 0, "python failed:\n\(result.output)")
+        #expect(result.output.contains("ok"))
+        let loaded = try ModelFile.read(from: path)
+        #expect(loaded.weights == stored)
+    }
+
     /// The recipe of docs/model-file.md for writing a model from another language.
     @Test func weReadAModelWrittenByPython() throws {
         guard Self.requirePythonSafetensors() else { return }

@@ -35,12 +35,13 @@ extension ModelFile {
         }
         try checkShape(kind: kind, outputs: outputs, classes: classes, source: source)
 
-        if let unexpected = file.tensors.keys.sorted().first(where: { !TensorName.all.contains($0) }) {
+        let allowed = TensorName.allowed(inVersion: number)
+        if let unexpected = file.tensors.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw ModelFileError(.badTensor, path: source,
                                  "unexpected tensor \(JSONText.quoted(unexpected)) in a format_version \(version) file; expected only "
-                                     + TensorName.all.joined(separator: ", "))
+                                     + allowed.joined(separator: ", "))
         }
-        let weights = try realTensor(TensorName.weight, of: file, shape: [outputs, featureCount], source: source)
+        let weights = try weightTensor(of: file, version: number, outputs: outputs, featureCount: featureCount, source: source)
         let intercepts = try realTensor(TensorName.bias, of: file, shape: [outputs], source: source)
         try requireFinite(weights, name: TensorName.weight, source: source)
         try requireFinite(intercepts, name: TensorName.bias, source: source)
@@ -62,6 +63,42 @@ extension ModelFile {
         return LinearModel(kind: kind, featureCount: featureCount, weights: weights, intercepts: intercepts,
                            classes: classes, standardization: standardization, summary: summary,
                            metadata: modelMetadata(from: metadata))
+    }
+
+    /// The dense weights, read from `weight` or expanded from `weight_indices` and
+    /// `weight_values`, as `weight_storage` says.
+    private static func weightTensor(of file: SafeTensorsFile, version: Int, outputs: Int, featureCount: Int,
+                                     source: String) throws(ModelFileError) -> [Double] {
+        let storageName = file.metadata[Key.weightStorage] ?? WeightStorage.dense.rawValue
+        guard let storage = WeightStorage(rawValue: storageName) else {
+            throw ModelFileError(.badMetadata, path: source,
+                                 "weight_storage is \(JSONText.quoted(storageName)), expected dense or sparse")
+        }
+        guard storage.formatVersion <= version else {
+            throw ModelFileError(.inconsistent, path: source,
+                                 "weight_storage is \(storage.rawValue), which needs format_version \(storage.formatVersion) or later, found \(version)")
+        }
+        switch storage {
+        case .dense:
+            if let extra = [TensorName.weightIndices, TensorName.weightValues].first(where: { file[$0] != nil }) {
+                throw ModelFileError(.inconsistent, path: source, "weight_storage is dense but the file holds \(JSONText.quoted(extra))")
+            }
+            return try realTensor(TensorName.weight, of: file, shape: [outputs, featureCount], source: source)
+        case .sparse:
+            guard file[TensorName.weight] == nil else {
+                throw ModelFileError(.inconsistent, path: source, "weight_storage is sparse but the file holds a dense \"weight\" tensor")
+            }
+            guard let indices = file[TensorName.weightIndices], let values = file[TensorName.weightValues] else {
+                throw ModelFileError(.badTensor, path: source,
+                                     "weight_storage is sparse, expected tensors \"\(TensorName.weightIndices)\" and \"\(TensorName.weightValues)\"")
+            }
+            let (count, overflow) = outputs.multipliedReportingOverflow(by: featureCount)
+            guard !overflow, count <= SparseWeights.maximumCount else {
+                throw ModelFileError(.inconsistent, path: source,
+                                     "outputs × feature_count (\(outputs) × \(featureCount)) exceeds the \(SparseWeights.maximumCount) weights a sparse model may expand to")
+            }
+            return try SparseWeights.denseWeights(indices: indices, values: values, count: count, source: source)
+        }
     }
 
     /// ``LinearModel/metadata`` as written: `user.` entries unprefixed, `metrics` and

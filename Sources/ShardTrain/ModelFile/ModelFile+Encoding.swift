@@ -8,23 +8,40 @@ extension ModelFile {
         try requireFiniteAsFloat(model.intercepts, name: TensorName.bias, source: "")
 
         var tensors: [String: SafeTensorsFile.Tensor] = [
-            TensorName.weight: .init(floats: model.weights.map(Float.init), shape: [model.outputs, model.featureCount]),
             TensorName.bias: .init(floats: model.intercepts.map(Float.init), shape: [model.outputs]),
         ]
+        let storage = weightStorage(for: model)
+        switch storage {
+        case .dense:
+            tensors[TensorName.weight] = .init(floats: model.weights.map(Float.init), shape: [model.outputs, model.featureCount])
+        case .sparse:
+            let (indices, values) = SparseWeights(nonZerosOf: model.weights).tensors(forCount: model.weights.count)
+            tensors[TensorName.weightIndices] = indices
+            tensors[TensorName.weightValues] = values
+        }
         if let standardization = model.standardization {
             try checkStandardization(means: standardization.means, scales: standardization.scales,
                                      featureCount: model.featureCount, source: "")
             tensors[TensorName.featureMean] = .init(doubles: standardization.means)
             tensors[TensorName.featureScale] = .init(doubles: standardization.scales)
         }
-        return try SafeTensorsFile(tensors: tensors, metadata: metadata(for: model))
+        return try SafeTensorsFile(tensors: tensors, metadata: metadata(for: model, storage: storage))
+    }
+
+    /// How `model`'s weights are stored: sparse when the indices and values take fewer bytes
+    /// than the dense F32 tensor, else dense.
+    public static func weightStorage(for model: LinearModel) -> WeightStorage {
+        let sparse = SparseWeights(nonZerosOf: model.weights)
+        let denseBytes = model.weights.count * SafeTensorsFile.DType.float32.byteSize
+        return sparse.byteCount(forCount: model.weights.count) < denseBytes ? .sparse : .dense
     }
 
     /// The metadata entries for `model`.
-    private static func metadata(for model: LinearModel) throws(ModelFileError) -> [String: String] {
+    private static func metadata(for model: LinearModel, storage: WeightStorage) throws(ModelFileError) -> [String: String] {
         var metadata: [String: String] = [
             Key.format: formatName,
-            Key.formatVersion: String(formatVersion),
+            Key.formatVersion: String(storage.formatVersion),
+            Key.weightStorage: storage.rawValue,
             Key.modelKind: model.kind.rawValue,
             Key.featureCount: String(model.featureCount),
             Key.outputs: String(model.outputs),

@@ -57,6 +57,12 @@ extension SafeTensorsFile {
             self.init(.uint8, shape: shape, count: values.count, bytes: values)
         }
 
+        /// A `U16` tensor. `shape` defaults to `[values.count]`.
+        /// - Precondition: `Π shape == values.count`.
+        public init(uint16s values: [UInt16], shape: [Int]? = nil) {
+            self.init(.uint16, shape: shape, count: values.count, bytes: Self.littleEndianBytes(values))
+        }
+
         /// An `I32` tensor. `shape` defaults to `[values.count]`.
         /// - Precondition: `Π shape == values.count`.
         public init(int32s values: [Int32], shape: [Int]? = nil) {
@@ -105,6 +111,13 @@ extension SafeTensorsFile {
         public func uint8s() throws(ModelFileError) -> [UInt8] {
             try requireDType(.uint8)
             return bytes
+        }
+
+        /// The elements of a `U16` tensor.
+        /// - Throws: ``ModelFileError/Code/badTensor`` for any other dtype.
+        public func uint16s() throws(ModelFileError) -> [UInt16] {
+            try requireDType(.uint16)
+            return littleEndianValues(UInt16.self)
         }
 
         /// The elements of an `I32` tensor.

@@ -6,7 +6,7 @@ import ShardTrain
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a model file: kind, shapes, tensors, training summary, metrics and metadata."
+        abstract: "Show a model file: kind, shapes, tensors, sparsity and storage, size, training summary, metrics and metadata."
     )
 
     @Argument(help: "Model file.")
@@ -22,6 +22,7 @@ struct InspectCommand: ParsableCommand {
         let zeros = fitted.weights.filter { $0 == 0 }.count
         let sparsity = fitted.weights.isEmpty ? 0 : Double(zeros) / Double(fitted.weights.count)
         let summary = fitted.summary
+        let storage = container.metadata["weight_storage"] ?? ModelFile.WeightStorage.dense.rawValue
         if json {
             var line = JSONLine()
             line.add("kind", fitted.kind.rawValue)
@@ -29,25 +30,43 @@ struct InspectCommand: ParsableCommand {
             line.add("outputs", fitted.outputs)
             line.add("classes", raw: "[" + fitted.classes.map { "\($0)" }.joined(separator: ",") + "]")
             line.add("sparsity", sparsity)
+            line.add("zero_weights", zeros)
+            line.add("storage", storage)
+            line.add("format_version", container.metadata["format_version"] ?? "")
             if let size { line.add("file_bytes", size) }
+            var tensors = JSONLine()
+            for name in container.tensors.keys.sorted() {
+                guard let tensor = container.tensors[name] else { continue }
+                var entry = JSONLine()
+                entry.add("dtype", tensor.dtype.rawValue)
+                entry.add("shape", raw: "[" + tensor.shape.map(String.init).joined(separator: ",") + "]")
+                entry.add("bytes", tensor.bytes.count)
+                tensors.add(name, object: entry)
+            }
+            line.add("tensors", object: tensors)
             line.add("optimizer", summary.optimizer)
             line.add("objective", summary.objective)
             line.add("iterations", summary.iterations)
             line.add("converged", summary.converged)
             if let metrics = fitted.metadata["metrics"] { line.add("metrics", raw: metrics) }
+            if let pruning = fitted.metadata[Pruning.metadataKey] { line.add("pruning", raw: pruning) }
+            if let finetune = fitted.metadata[FineTuning.metadataKey] { line.add("finetune", raw: finetune) }
             print(line.rendered)
             return
         }
         print("model file   \(model)" + (size.map { " (\($0) bytes)" } ?? ""))
         print("kind         \(fitted.kind.rawValue), \(fitted.featureCount) features, \(fitted.outputs) output(s)")
         if !fitted.classes.isEmpty { print("classes      " + fitted.classes.map(LabelEncoding.format).joined(separator: ", ")) }
-        print(String(format: "sparsity     %.2f%% of %d weights are zero", 100 * sparsity, fitted.weights.count))
+        print(String(format: "sparsity     %.2f%% of %d weights are zero (%d)", 100 * sparsity, fitted.weights.count, zeros))
+        print("storage      \(storage) weights, format_version \(container.metadata["format_version"] ?? "?")")
         print("tensors")
         for name in container.tensors.keys.sorted() {
             if let tensor = container.tensors[name] {
-                print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(tensor.dtype.rawValue) \(tensor.shape)")
+                print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(tensor.dtype.rawValue) \(tensor.shape), \(tensor.bytes.count) bytes")
             }
         }
+        if let pruning = fitted.metadata[Pruning.metadataKey] { print("pruning      \(pruning)") }
+        if let finetune = fitted.metadata[FineTuning.metadataKey] { print("fine-tuning  \(finetune)") }
         print("training     \(summary.optimizer), \(summary.iterations) iterations, \(String(format: "%.0f", summary.passes)) passes, "
               + "\(summary.converged ? "converged" : "NOT converged") (\(summary.stopReason.rawValue)), "
               + String(format: "%.3f s, objective %.6f", summary.trainSeconds, summary.objective))
