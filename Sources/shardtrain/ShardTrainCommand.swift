@@ -12,8 +12,9 @@ struct ShardTrainCommand: ParsableCommand {
         OpenBLAS kernel: picked from the CPU's instruction-set features when OpenBLAS's own \
         choice is weaker; set OPENBLAS_CORETYPE yourself to override (it is never replaced).
         """,
-        version: "0.1.0",
+        version: ShardTrainVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, PruneCommand.self,
+                      ExportCommand.self,
                       DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
     )
 

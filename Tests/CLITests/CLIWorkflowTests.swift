@@ -95,6 +95,26 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["m"])
     }
 
+    /// `export` writes an ONNX file of the model (what ONNX Runtime makes of it is checked by
+    /// ONNXInteropTests); a file that is not a model is a clear error and writes nothing.
+    @Test func exportWritesONNXAndRefusesNonModels() throws {
+        let folder = Fixtures.scratchDirectory("export")
+        let train = try CLI.run(["train", "--model", "softmax", "--data", "datasets/dna.scale", "--quiet", "--output", folder + "/dna.model"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let export = try CLI.run(["export", "--model", folder + "/dna.model", "--format", "onnx", "--output", folder + "/dna.onnx"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let bytes = try #require(FileManager.default.contents(atPath: folder + "/dna.onnx"))
+        #expect(bytes.count > 180 * 3 * 4, "the weights alone are 2,160 bytes")
+        #expect(export.stdout.contains("opset 13"))
+        let bogus = Fixtures.writeTemporaryFile("not a model", name: "bogus.model")
+        let refused = try CLI.run(["export", "--model", bogus, "--output", folder + "/bogus.onnx"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("bogus.model"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/bogus.onnx"))
+        let format = try CLI.run(["export", "--model", folder + "/dna.model", "--format", "pmml", "--output", folder + "/x"])
+        #expect(format.status != 0)
+    }
+
     @Test func missingFilesAndCorruptModelsAreClearErrors() throws {
         let missing = try CLI.run(["evaluate", "--model", "no-such.model", "--data", "datasets/a9a.t"])
         #expect(missing.status != 0)
