@@ -6,7 +6,7 @@ import ShardTrain
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a model file: kind, shapes, tensors, sparsity and storage, size, training summary, metrics and metadata."
+        abstract: "Show a model file: kind, shapes, tensors, sparsity and storage, size, training summary, metrics and metadata (or an exported ONNX file's graph)."
     )
 
     @Argument(help: "Model file.")
@@ -16,6 +16,9 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        if let bytes = FileManager.default.contents(atPath: model).map(Array.init), ONNXSummary.looksLikeONNX(bytes) {
+            return try inspectONNX(bytes)
+        }
         let container = try report { try SafeTensorsFile.read(from: model) }
         let fitted = try report { try ModelFile.read(from: model) }
         let size = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? nil
