@@ -14,7 +14,7 @@ struct ShardTrainCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, PruneCommand.self,
-                      DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
+                      QuantizeCommand.self, DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
     )
 
     static func main() {

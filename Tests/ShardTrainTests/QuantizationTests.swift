@@ -41,20 +41,24 @@ import TestSupport
         #expect(throws: TrainingError.self) { try InputQuantization(calibratingOn: ramp, method: .percentile(40)) }
     }
 
-    @Test(arguments: [0, 1, 31, 32, 33, 100, 1000, 4099])
+    @Test(arguments: [0, 1, 31, 32, 33, 100, 1000, 4099, 200_000])
     func int8DotIsExact(count: Int) {
         var generator = SeededGenerator(seed: UInt64(count + 1))
         var a = (0 ..< count).map { _ in Int8(truncatingIfNeeded: generator.next()) }
         let b = (0 ..< count).map { _ in Int8(truncatingIfNeeded: generator.next()) }
         if count > 0 { a[0] = -128 }
         let reference = zip(a, b).reduce(Int64(0)) { $0 + Int64($1.0) * Int64($1.1) }
-        let dot = a.withUnsafeBufferPointer { ap in
+        let wide = a.map(Int16.init)
+        let dot = wide.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in Int8Dot.longDot(ap.baseAddress!, bp.baseAddress!, count: count) }
         }
         #expect(dot == reference)
-        // All −128: the largest products, 32 768 per pair of lanes, still exact.
+        // All −128: the largest products, still exact.
         let extreme = [Int8](repeating: -128, count: count)
-        let extremeDot = extreme.withUnsafeBufferPointer { p in Int8Dot.longDot(p.baseAddress!, p.baseAddress!, count: count) }
+        let extremeWide = extreme.map(Int16.init)
+        let extremeDot = extremeWide.withUnsafeBufferPointer { wp in
+            extreme.withUnsafeBufferPointer { p in Int8Dot.longDot(wp.baseAddress!, p.baseAddress!, count: count) }
+        }
         #expect(extremeDot == Int64(count) * 16_384)
     }
 

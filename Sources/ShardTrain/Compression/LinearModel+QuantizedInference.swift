@@ -41,7 +41,7 @@ extension LinearModel {
             matrix.values.withUnsafeBufferPointer { xp in
                 row.withUnsafeMutableBufferPointer { rp in
                     for i in 0 ..< matrix.rows {
-                        for j in 0 ..< featureCount { rp[j] = input.quantize(xp[i * matrix.columns + j]) }
+                        input.quantize(xp.baseAddress! + i * matrix.columns, into: rp.baseAddress!, count: featureCount)
                         scorer.scoreDenseRow(UnsafePointer(rp.baseAddress!), into: &out, at: i * outputs)
                     }
                 }
@@ -55,9 +55,10 @@ extension LinearModel {
     }
 }
 
-/// The per-model constants of int8 scoring: levels, combined scales and zero-point corrections.
+/// The per-model constants of int8 scoring: levels (widened to 16 bits for ``Int8Dot``),
+/// combined scales and zero-point corrections.
 private struct Int8Scorer {
-    let levels: [Int8]
+    let levels: [Int16]
     let featureCount: Int
     let outputs: Int
     /// `s_k · s_x` per output.
@@ -69,7 +70,7 @@ private struct Int8Scorer {
 
     init(model: LinearModel, weights: QuantizedWeights, input: InputQuantization) {
         let d = model.featureCount
-        levels = weights.values
+        levels = weights.values.map(Int16.init)
         featureCount = d
         outputs = model.outputs
         scales = (0 ..< model.outputs).map { Double(weights.scale(ofOutput: $0)) * Double(input.scale) }

@@ -19,7 +19,13 @@ public struct QuantizedMatrix: Sendable, Equatable {
         self.rows = matrix.rows
         self.columns = matrix.columns
         self.quantization = quantization
-        self.values = matrix.values.map(quantization.quantize)
+        var values = [Int8](repeating: 0, count: matrix.values.count)
+        matrix.values.withUnsafeBufferPointer { source in
+            values.withUnsafeMutableBufferPointer { target in
+                quantization.quantize(source.baseAddress!, into: target.baseAddress!, count: source.count)
+            }
+        }
+        self.values = values
     }
 
     /// Bytes of feature storage: what one pass over the batch must read.
