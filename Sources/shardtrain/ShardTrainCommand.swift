@@ -14,8 +14,7 @@ struct ShardTrainCommand: ParsableCommand {
         """,
         version: ShardTrainVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, PruneCommand.self,
-                      ExportCommand.self,
-                      DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
+                      QuantizeCommand.self, ExportCommand.self, DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
     )
 
     static func main() {

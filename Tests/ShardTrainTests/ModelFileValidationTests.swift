@@ -23,10 +23,10 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["3", "0", "1.0", "v1", "2.0", ""])
+    @Test(arguments: ["4", "0", "1.0", "v1", "2.0", ""])
     func unsupportedVersions(version: String) throws {
         let bytes = try ModelFileSamples.tampered(ModelFileSamples.linear(), metadata: ["format_version": version])
-        expectModelFileError(.unsupportedVersion, "format_version is \"\(version)\"; this reader supports version 1, 2") {
+        expectModelFileError(.unsupportedVersion, "format_version is \"\(version)\"; this reader supports version 1, 2, 3") {
             () throws(ModelFileError) in try decode(bytes)
         }
     }

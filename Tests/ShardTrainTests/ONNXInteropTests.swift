@@ -84,6 +84,17 @@ import TestSupport
         try Self.check(model, on: test, name: "dna")
     }
 
+    /// Int8 models export in QDQ form; ONNX Runtime dequantizes the same weights, so its
+    /// probabilities are ours (weight-only int8, float inputs) and its labels identical.
+    @Test func int8ModelsRunInQDQFormInONNXRuntime() throws {
+        let (a9a, a9aTest) = try Datasets.a9a()
+        let logistic = try Trainer(TrainingConfiguration(kind: .logistic)).fit(a9a)
+        try Self.check(try Quantization(granularity: .perTensor).apply(to: logistic), on: a9aTest, name: "a9a-int8")
+        let (dna, dnaTest) = try Datasets.dna()
+        let softmax = try Trainer(TrainingConfiguration(kind: .softmax)).fit(dna)
+        try Self.check(try Quantization(granularity: .perChannel).apply(to: softmax), on: dnaTest, name: "dna-int8")
+    }
+
     @Test func linearCalHousingMatchesInONNXRuntime() throws {
         let data = try Datasets.calHousing()
         var configuration = TrainingConfiguration(kind: .linear)

@@ -12,7 +12,8 @@
 /// trained on standardized dense data, the L2 penalty then applies to the unstandardized
 /// coefficients, a slightly different objective from the one it was trained with (identical
 /// for sparse data, which is never standardized). The stored `feature_mean` and
-/// `feature_scale` are kept unchanged (they are informative).
+/// `feature_scale` are kept unchanged (they are informative). A quantized model comes back in
+/// float (the re-fitted weights are off the int8 grid): quantize it again.
 public struct FineTuning: Sendable, Equatable {
     /// The iteration limit of the re-fit.
     public var maxIterations: Int

@@ -6,6 +6,9 @@
 /// position, lowest first, so the count is exact and the result deterministic. With a
 /// ``Target/threshold(_:)`` target, every weight with `|w| < t` becomes zero.
 ///
+/// A quantized model stays quantized: its int8 levels are zeroed where its weights are, and
+/// scales are kept (quantizing after pruning gives the same zeros: a zero weight has level 0).
+///
 /// The pruned model records what was done in ``LinearModel/metadata`` under ``metadataKey``,
 /// as a JSON object: `method`, `scope`, `target_sparsity` or `threshold`, `pruned_weights`
 /// (weights set to zero by this step) and `achieved_sparsity` (zero weights / all weights).
@@ -69,7 +72,7 @@ public struct Pruning: Sendable, Equatable {
         metadata[Self.metadataKey] = record(pruned: pruned, sparsity: Self.sparsity(of: weights))
         return LinearModel(kind: model.kind, featureCount: d, weights: weights, intercepts: model.intercepts,
                            classes: model.classes, standardization: model.standardization, summary: model.summary,
-                           metadata: metadata)
+                           metadata: metadata, quantization: model.quantization?.zeroing { weights[$0] == 0 })
     }
 
     /// The fraction of `weights` that are zero (0 for no weights).

@@ -11,7 +11,11 @@ import ONNXProto
 ///   label, `Where(margin ≥ 0, positive, negative)`, `N × 1`);
 /// - softmax: `probabilities` (`Softmax` on axis 1, `N × K`) and `label` (`ArgMax`, then the
 ///   class label by `Gather`, `N`).
-/// The model's description (kind, classes, source, objective) goes in the metadata properties.
+/// An int8 model goes in QDQ form: its int8 weights with their scales (one, or one per output)
+/// and zero zero-points, and a `DequantizeLinear` in front of the `Gemm`; the graph's inputs
+/// stay float32 (an int8-input model is exported with float inputs: its weights are exact, its
+/// input rounding is not reproduced). The model's description (kind, classes, source,
+/// objective) goes in the metadata properties.
 public enum ONNXExport {
     /// The opset the graphs use.
     public static let opset: Int64 = 13
@@ -33,13 +37,23 @@ public enum ONNXExport {
         graph.name = "shardtrain_\(model.kind.rawValue)"
         let k = model.outputs, d = model.featureCount
         graph.input = [ONNXValue.tensor("features", elementType: .float, dims: [.symbol("N"), .size(d)])]
-        graph.initializer = [
-            ONNXTensor.float("weights", dims: [k, d], values: model.weights.map(Float.init)),
-            ONNXTensor.float("intercepts", dims: [k], values: model.intercepts.map(Float.init)),
-        ]
+        graph.initializer = [ONNXTensor.float("intercepts", dims: [k], values: model.intercepts.map(Float.init))]
+        if let quantized = model.quantization {
+            // QDQ form: the int8 weights and their scales, dequantized in the graph.
+            let perChannel = quantized.scales.count > 1
+            graph.initializer += [
+                ONNXTensor.int8("weights_quantized", dims: [k, d], values: quantized.values),
+                ONNXTensor.float("weights_scale", dims: perChannel ? [k] : [], values: quantized.scales),
+                ONNXTensor.int8("weights_zero_point", dims: perChannel ? [k] : [], values: [Int8](repeating: 0, count: quantized.scales.count)),
+            ]
+            graph.node = [ONNXNode.make("DequantizeLinear", inputs: ["weights_quantized", "weights_scale", "weights_zero_point"],
+                                        outputs: ["weights"], attributes: perChannel ? [.int("axis", 0)] : [])]
+        } else {
+            graph.initializer.insert(ONNXTensor.float("weights", dims: [k, d], values: model.weights.map(Float.init)), at: 0)
+        }
         let margins = model.kind == .linear ? "prediction" : "margins"
-        graph.node = [ONNXNode.make("Gemm", inputs: ["features", "weights", "intercepts"], outputs: [margins],
-                                    attributes: [.int("transB", 1)])]
+        graph.node.append(ONNXNode.make("Gemm", inputs: ["features", "weights", "intercepts"], outputs: [margins],
+                                        attributes: [.int("transB", 1)]))
         switch model.kind {
         case .linear:
             graph.output = [ONNXValue.tensor("prediction", elementType: .float, dims: [.symbol("N"), .size(1)])]

@@ -41,7 +41,13 @@ extension ModelFile {
                                  "unexpected tensor \(JSONText.quoted(unexpected)) in a format_version \(version) file; expected only "
                                      + allowed.joined(separator: ", "))
         }
-        let weights = try weightTensor(of: file, version: number, outputs: outputs, featureCount: featureCount, source: source)
+        let quantization = try quantizedWeights(of: file, version: number, outputs: outputs, featureCount: featureCount, source: source)
+        let weights: [Double]
+        if let quantization {
+            weights = quantization.dequantized(featureCount: featureCount)
+        } else {
+            weights = try weightTensor(of: file, version: number, outputs: outputs, featureCount: featureCount, source: source)
+        }
         let intercepts = try realTensor(TensorName.bias, of: file, shape: [outputs], source: source)
         try requireFinite(weights, name: TensorName.weight, source: source)
         try requireFinite(intercepts, name: TensorName.bias, source: source)
@@ -62,13 +68,49 @@ extension ModelFile {
 
         return LinearModel(kind: kind, featureCount: featureCount, weights: weights, intercepts: intercepts,
                            classes: classes, standardization: standardization, summary: summary,
-                           metadata: modelMetadata(from: metadata))
+                           metadata: modelMetadata(from: metadata), quantization: quantization)
     }
 
-    /// The dense weights, read from `weight` or expanded from `weight_indices` and
-    /// `weight_values`, as `weight_storage` says.
-    private static func weightTensor(of file: SafeTensorsFile, version: Int, outputs: Int, featureCount: Int,
-                                     source: String) throws(ModelFileError) -> [Double] {
+    /// The int8 weights of a file whose `weight_dtype` is `I8` (version 3), or nil for a float
+    /// model (which must then hold no quantization tensors).
+    private static func quantizedWeights(of file: SafeTensorsFile, version: Int, outputs: Int, featureCount: Int,
+                                         source: String) throws(ModelFileError) -> QuantizedWeights? {
+        let dtype = file.metadata[Key.weightDType] ?? SafeTensorsFile.DType.float32.rawValue
+        switch dtype {
+        case SafeTensorsFile.DType.float32.rawValue:
+            let names = [TensorName.weightScale, TensorName.inputScale, TensorName.inputZeroPoint]
+            if let extra = names.first(where: { file[$0] != nil }) {
+                throw ModelFileError(.inconsistent, path: source, "the file holds \(JSONText.quoted(extra)) but weight_dtype is not I8")
+            }
+            return nil
+        case SafeTensorsFile.DType.int8.rawValue:
+            guard version >= quantizedVersion else {
+                throw ModelFileError(.inconsistent, path: source,
+                                     "weight_dtype is I8, which needs format_version \(quantizedVersion) or later, found \(version)")
+            }
+            guard outputs > 0 else {
+                throw ModelFileError(.inconsistent, path: source, "a quantized model has at least one output, found 0")
+            }
+            let (count, overflow) = outputs.multipliedReportingOverflow(by: featureCount)
+            guard !overflow, count <= SparseWeights.maximumCount else {
+                throw ModelFileError(.inconsistent, path: source,
+                                     "outputs × feature_count (\(outputs) × \(featureCount)) exceeds the \(SparseWeights.maximumCount) weights a model may expand to")
+            }
+            let storage = try storage(of: file, version: version, source: source)
+            if storage == .dense, file[TensorName.weightIndices] != nil || file[TensorName.weightValues] != nil {
+                throw ModelFileError(.inconsistent, path: source, "weight_storage is dense but the file holds sparse weight tensors")
+            }
+            if storage == .sparse, file[TensorName.weight] != nil {
+                throw ModelFileError(.inconsistent, path: source, "weight_storage is sparse but the file holds a dense \"weight\" tensor")
+            }
+            return try QuantizedTensors.read(file, storage: storage, outputs: outputs, featureCount: featureCount, source: source)
+        default:
+            throw ModelFileError(.badMetadata, path: source, "weight_dtype is \(JSONText.quoted(dtype)), expected F32 or I8")
+        }
+    }
+
+    /// The `weight_storage` entry, checked against the version.
+    private static func storage(of file: SafeTensorsFile, version: Int, source: String) throws(ModelFileError) -> WeightStorage {
         let storageName = file.metadata[Key.weightStorage] ?? WeightStorage.dense.rawValue
         guard let storage = WeightStorage(rawValue: storageName) else {
             throw ModelFileError(.badMetadata, path: source,
@@ -78,7 +120,14 @@ extension ModelFile {
             throw ModelFileError(.inconsistent, path: source,
                                  "weight_storage is \(storage.rawValue), which needs format_version \(storage.formatVersion) or later, found \(version)")
         }
-        switch storage {
+        return storage
+    }
+
+    /// The dense weights, read from `weight` or expanded from `weight_indices` and
+    /// `weight_values`, as `weight_storage` says.
+    private static func weightTensor(of file: SafeTensorsFile, version: Int, outputs: Int, featureCount: Int,
+                                     source: String) throws(ModelFileError) -> [Double] {
+        switch try storage(of: file, version: version, source: source) {
         case .dense:
             if let extra = [TensorName.weightIndices, TensorName.weightValues].first(where: { file[$0] != nil }) {
                 throw ModelFileError(.inconsistent, path: source, "weight_storage is dense but the file holds \(JSONText.quoted(extra))")

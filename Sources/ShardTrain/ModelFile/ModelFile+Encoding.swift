@@ -11,13 +11,17 @@ extension ModelFile {
             TensorName.bias: .init(floats: model.intercepts.map(Float.init), shape: [model.outputs]),
         ]
         let storage = weightStorage(for: model)
-        switch storage {
-        case .dense:
-            tensors[TensorName.weight] = .init(floats: model.weights.map(Float.init), shape: [model.outputs, model.featureCount])
-        case .sparse:
-            let (indices, values) = SparseWeights(nonZerosOf: model.weights).tensors(forCount: model.weights.count)
-            tensors[TensorName.weightIndices] = indices
-            tensors[TensorName.weightValues] = values
+        if let quantization = model.quantization {
+            tensors.merge(QuantizedTensors.tensors(for: quantization, outputs: model.outputs, featureCount: model.featureCount).tensors) { $1 }
+        } else {
+            switch storage {
+            case .dense:
+                tensors[TensorName.weight] = .init(floats: model.weights.map(Float.init), shape: [model.outputs, model.featureCount])
+            case .sparse:
+                let (indices, values) = SparseWeights(nonZerosOf: model.weights).tensors(forCount: model.weights.count)
+                tensors[TensorName.weightIndices] = indices
+                tensors[TensorName.weightValues] = values
+            }
         }
         if let standardization = model.standardization {
             try checkStandardization(means: standardization.means, scales: standardization.scales,
@@ -29,8 +33,11 @@ extension ModelFile {
     }
 
     /// How `model`'s weights are stored: sparse when the indices and values take fewer bytes
-    /// than the dense F32 tensor, else dense.
+    /// than the dense tensor (F32, or I8 for a quantized model), else dense.
     public static func weightStorage(for model: LinearModel) -> WeightStorage {
+        if let quantization = model.quantization {
+            return QuantizedTensors.tensors(for: quantization, outputs: model.outputs, featureCount: model.featureCount).storage
+        }
         let sparse = SparseWeights(nonZerosOf: model.weights)
         let denseBytes = model.weights.count * SafeTensorsFile.DType.float32.byteSize
         return sparse.byteCount(forCount: model.weights.count) < denseBytes ? .sparse : .dense
@@ -40,7 +47,7 @@ extension ModelFile {
     private static func metadata(for model: LinearModel, storage: WeightStorage) throws(ModelFileError) -> [String: String] {
         var metadata: [String: String] = [
             Key.format: formatName,
-            Key.formatVersion: String(storage.formatVersion),
+            Key.formatVersion: String(model.quantization == nil ? storage.formatVersion : quantizedVersion),
             Key.weightStorage: storage.rawValue,
             Key.modelKind: model.kind.rawValue,
             Key.featureCount: String(model.featureCount),
@@ -49,6 +56,7 @@ extension ModelFile {
             Key.createdBy: creator,
             Key.trainingSummary: try summaryJSON(model.summary),
         ]
+        if model.quantization != nil { metadata[Key.weightDType] = SafeTensorsFile.DType.int8.rawValue }
         for (key, value) in model.metadata {
             if key == metricsKey, isJSONObject(value) {
                 metadata[Key.metrics] = value

@@ -1,5 +1,5 @@
 extension ModelFile {
-    /// The metadata keys (format versions 1 and 2).
+    /// The metadata keys (format versions 1 to 3).
     enum Key {
         static let format = "format"
         static let formatVersion = "format_version"
@@ -13,14 +13,17 @@ extension ModelFile {
         static let dataFingerprint = "data_fingerprint"
         /// `dense` or `sparse`: how `weight` is stored (absent in files of older writers: dense).
         static let weightStorage = "weight_storage"
+        /// `I8` for a quantized model (version 3); absent (or `F32`) for float weights.
+        static let weightDType = "weight_dtype"
 
         /// Keys with a meaning of their own; ``LinearModel/metadata`` entries never use them
         /// directly (they are stored under ``ModelFile/userPrefix``).
         static let reserved: Set<String> = [format, formatVersion, modelKind, featureCount, outputs, classes,
-                                            createdBy, trainingSummary, metrics, dataFingerprint, weightStorage]
+                                            createdBy, trainingSummary, metrics, dataFingerprint, weightStorage,
+                                            weightDType]
     }
 
-    /// The tensor names (format versions 1 and 2).
+    /// The tensor names (format versions 1 to 3).
     enum TensorName {
         static let weight = "weight"
         static let bias = "bias"
@@ -30,11 +33,19 @@ extension ModelFile {
         static let weightIndices = "weight_indices"
         /// Version 2, sparse storage: the non-zero weights.
         static let weightValues = "weight_values"
+        /// Version 3, quantized weights: the scale of the int8 levels (`[]` or `[outputs]`).
+        static let weightScale = "weight_scale"
+        /// Version 3, quantized inputs: the input scale (`[]`).
+        static let inputScale = "input_scale"
+        /// Version 3, quantized inputs: the input zero point (I8 `[]`).
+        static let inputZeroPoint = "input_zero_point"
 
         /// The tensors a file of `version` may hold.
         static func allowed(inVersion version: Int) -> [String] {
             let dense = [weight, bias, featureMean, featureScale]
-            return version >= 2 ? dense + [weightIndices, weightValues] : dense
+            let sparse = version >= 2 ? [weightIndices, weightValues] : []
+            let quantized = version >= 3 ? [weightScale, inputScale, inputZeroPoint] : []
+            return dense + sparse + quantized
         }
     }
 

@@ -5,7 +5,10 @@ extension ModelFile {
     /// (`optimizer`, `iterations`, `passes`, `stop_reason`, `objective`, `objective_history`,
     /// `gradient_norm`, `train_seconds`, `workers`), keys sorted. NaN and infinities (a run that
     /// failed numerically) are written as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    /// The objective history is bounded (``boundedHistory(_:)``).
     static func summaryJSON(_ summary: TrainingSummary) throws(ModelFileError) -> String {
+        var summary = summary
+        summary.objectiveHistory = boundedHistory(summary.objectiveHistory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -15,6 +18,19 @@ extension ModelFile {
         } catch {
             throw ModelFileError(.badMetadata, path: "", "cannot encode the training summary: \(error)", cause: error)
         }
+    }
+
+    /// The most objective-history entries a model file stores.
+    static let maximumHistory = 32
+
+    /// `history` with at most ``maximumHistory`` entries: all of it when short enough, else the
+    /// entries at positions `round(i·(n − 1) / 31)` for `i = 0 … 31` — the first, the last and
+    /// 30 evenly spaced between. A 300-iteration fit's history otherwise takes ≈ 6 KB, more
+    /// than the weights of a small model.
+    static func boundedHistory(_ history: [Double]) -> [Double] {
+        guard history.count > maximumHistory else { return history }
+        let last = Double(history.count - 1), steps = Double(maximumHistory - 1)
+        return (0 ..< maximumHistory).map { i in history[Int((Double(i) * last / steps).rounded())] }
     }
 
     /// Decodes the `training_summary` entry written by ``summaryJSON(_:)``.

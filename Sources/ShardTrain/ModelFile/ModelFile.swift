@@ -2,7 +2,8 @@
 /// (``SafeTensorsFile``) that other tools can open, described in `docs/model-file.md`.
 ///
 /// Format `shardtrain-model`, version 1 (version 2 differs only in storing a mostly-zero
-/// `weight` as `weight_indices` and `weight_values`, see ``WeightStorage``):
+/// `weight` as `weight_indices` and `weight_values`, see ``WeightStorage``; version 3 stores
+/// a quantized model's weights as I8 levels with `weight_scale`, see `QuantizedTensors`):
 /// - tensors: `weight` F32 `[outputs, feature_count]` (coefficients on the original feature
 ///   scale, row-major), `bias` F32 `[outputs]`, and, when the model was trained on
 ///   standardized features, `feature_mean` and `feature_scale` F64 `[feature_count]`
@@ -22,10 +23,13 @@ public enum ModelFile {
     /// The value of the `format` metadata entry.
     public static let formatName = "shardtrain-model"
     /// The newest `format_version` this library writes. A file gets the lowest version that
-    /// describes it: 1 for dense weights (readable by version 1 readers), 2 for sparse weights.
-    public static let formatVersion = 2
+    /// describes it: 1 for dense weights (readable by version 1 readers), 2 for sparse weights,
+    /// 3 for int8 weights (see ``QuantizedWeights``).
+    public static let formatVersion = 3
     /// The `format_version`s this library reads.
-    public static let supportedVersions = [1, 2]
+    public static let supportedVersions = [1, 2, 3]
+    /// The format version of quantized models.
+    static let quantizedVersion = 3
     /// The value written to `created_by`.
     public static let creator = "shardtrain"
     /// The ``LinearModel/metadata`` key whose value (a JSON object) is stored as `metrics`.

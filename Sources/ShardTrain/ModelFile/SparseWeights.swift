@@ -73,12 +73,22 @@ struct SparseWeights: Equatable {
         } catch {
             throw ModelFileError(.badTensor, path: source, "tensor \(valueName): \(error.message)")
         }
-        guard indices.count == values.count else {
-            throw ModelFileError(.inconsistent, path: source,
-                                 "\(indexName) holds \(indices.count) indices but \(valueName) holds \(values.count) values, expected as many")
-        }
+        try checkPositions(indices, valueCount: values.count, count: count, source: source)
         try ModelFile.requireFinite(values, name: valueName, source: source)
         var dense = [Double](repeating: 0, count: count)
+        for (position, index) in indices.enumerated() { dense[index] = values[position] }
+        return dense
+    }
+
+    /// Checks the flat positions of a sparse weight: one per value, each in `0 ..< count`,
+    /// strictly increasing.
+    /// - Throws: ``ModelFileError/Code/inconsistent`` naming the file and the first bad index.
+    static func checkPositions(_ indices: [Int], valueCount: Int, count: Int, source: String) throws(ModelFileError) {
+        let (indexName, valueName) = (ModelFile.TensorName.weightIndices, ModelFile.TensorName.weightValues)
+        guard indices.count == valueCount else {
+            throw ModelFileError(.inconsistent, path: source,
+                                 "\(indexName) holds \(indices.count) indices but \(valueName) holds \(valueCount) values, expected as many")
+        }
         var previous = -1
         for (position, index) in indices.enumerated() {
             guard index >= 0, index < count else {
@@ -90,14 +100,12 @@ struct SparseWeights: Equatable {
                                      "\(indexName)[\(position)] is \(index) after \(previous): indices must be strictly increasing"
                                          + (index == previous ? " (repeated index)" : " (unsorted)"))
             }
-            dense[index] = values[position]
             previous = index
         }
-        return dense
     }
 
     /// The indices of a `U16`, `I32` or `I64` tensor as `Int`s.
-    private static func flatIndices(_ tensor: SafeTensorsFile.Tensor, source: String) throws(ModelFileError) -> [Int] {
+    static func flatIndices(_ tensor: SafeTensorsFile.Tensor, source: String) throws(ModelFileError) -> [Int] {
         switch tensor.dtype {
         case .uint16: return try tensor.uint16s().map(Int.init)
         case .int32: return try tensor.int32s().map(Int.init)

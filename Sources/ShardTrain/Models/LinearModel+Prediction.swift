@@ -13,8 +13,15 @@ extension LinearModel {
     }
 
     /// The margins `zₖ = Σⱼ W[k, j]·xⱼ + bₖ` of every row: `rows × K`, row-major.
+    ///
+    /// A quantized model with input quantization quantizes each row and scores it with int8 ×
+    /// int8 → int32 dot products (see ``margins(quantized:)``); any other model scores in
+    /// float32 on `weights` (for weight-only quantization, the dequantized weights).
     public func margins(_ features: FeatureMatrix) throws(TrainingError) -> [Double] {
         try checkCompatible(features)
+        if let quantization, let input = quantization.input {
+            return int8Margins(features, weights: quantization, input: input)
+        }
         let k = outputs, d = featureCount, columns = features.columns
         // The kernels take feature-major weights sized to the matrix; sparse data may use fewer
         // columns than the model (a test split without the last feature).

@@ -26,13 +26,20 @@ public struct LinearModel: Sendable {
     public let summary: TrainingSummary
     /// Free-form facts recorded with the model (data fingerprint, hyperparameters, metrics).
     public var metadata: [String: String]
+    /// The int8 form of the weights, for a quantized model (``Quantization``); `weights` then
+    /// holds exactly the values it stands for. With input quantization, scoring runs as int8 ×
+    /// int8 dot products; without, in float on `weights`.
+    public let quantization: QuantizedWeights?
 
     /// Creates a model from its parts; used by trainers and model-file readers.
-    /// - Precondition: the shapes agree.
+    /// - Precondition: the shapes agree. With `quantization`, `weights` are its dequantized
+    ///   values (see ``QuantizedWeights/dequantized(featureCount:)``).
     public init(kind: ModelKind, featureCount: Int, weights: [Double], intercepts: [Double],
                 classes: [Double], standardization: Standardization?, summary: TrainingSummary,
-                metadata: [String: String] = [:]) {
+                metadata: [String: String] = [:], quantization: QuantizedWeights? = nil) {
         precondition(weights.count == intercepts.count * featureCount, "weights must be outputs × features")
+        precondition(quantization.map { $0.values.count == weights.count && [1, intercepts.count].contains($0.scales.count) } ?? true,
+                     "quantized weights must be outputs × features with one scale or one per output")
         precondition(kind != .softmax || classes.count == intercepts.count, "softmax needs one output per class")
         precondition(kind != .logistic || (classes.count == 2 && intercepts.count == 1), "logistic needs two classes and one output")
         self.kind = kind
@@ -43,6 +50,7 @@ public struct LinearModel: Sendable {
         self.standardization = standardization
         self.summary = summary
         self.metadata = metadata
+        self.quantization = quantization
     }
 
     /// Number of margins per sample (K).

@@ -6,7 +6,7 @@ import ShardTrain
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a model file: kind, shapes, tensors, sparsity and storage, size, training summary, metrics and metadata (or an exported ONNX file's graph)."
+        abstract: "Show a model file: kind, shapes, tensors, sparsity and storage, weight dtype and scales, size, training summary, metrics and metadata (or an exported ONNX file's graph)."
     )
 
     @Argument(help: "Model file.")
@@ -36,6 +36,15 @@ struct InspectCommand: ParsableCommand {
             line.add("zero_weights", zeros)
             line.add("storage", storage)
             line.add("format_version", container.metadata["format_version"] ?? "")
+            line.add("weight_dtype", fitted.quantization == nil ? "F32" : "I8")
+            if let quantization = fitted.quantization {
+                line.add("granularity", quantization.granularity.rawValue)
+                line.add("scales", raw: "[" + quantization.scales.map { "\(Double($0))" }.joined(separator: ",") + "]")
+                if let input = quantization.input {
+                    line.add("input_scale", Double(input.scale))
+                    line.add("input_zero_point", Int(input.zeroPoint))
+                }
+            }
             if let size { line.add("file_bytes", size) }
             var tensors = JSONLine()
             for name in container.tensors.keys.sorted() {
@@ -54,6 +63,7 @@ struct InspectCommand: ParsableCommand {
             if let metrics = fitted.metadata["metrics"] { line.add("metrics", raw: metrics) }
             if let pruning = fitted.metadata[Pruning.metadataKey] { line.add("pruning", raw: pruning) }
             if let finetune = fitted.metadata[FineTuning.metadataKey] { line.add("finetune", raw: finetune) }
+            if let record = fitted.metadata[Quantization.metadataKey] { line.add("quantization", raw: record) }
             print(line.rendered)
             return
         }
@@ -62,6 +72,14 @@ struct InspectCommand: ParsableCommand {
         if !fitted.classes.isEmpty { print("classes      " + fitted.classes.map(LabelEncoding.format).joined(separator: ", ")) }
         print(String(format: "sparsity     %.2f%% of %d weights are zero (%d)", 100 * sparsity, fitted.weights.count, zeros))
         print("storage      \(storage) weights, format_version \(container.metadata["format_version"] ?? "?")")
+        if let quantization = fitted.quantization {
+            let scales = quantization.scales
+            print("weights      I8, \(quantization.granularity.rawValue) scales: " + (scales.count == 1 ? "\(scales[0])"
+                : "\(scales.count), from \(scales.min() ?? 0) to \(scales.max() ?? 0)"))
+            print("inputs       " + (quantization.input.map { "I8, scale \($0.scale), zero point \($0.zeroPoint)" } ?? "float (weight-only quantization)"))
+        } else {
+            print("weights      F32")
+        }
         print("tensors")
         for name in container.tensors.keys.sorted() {
             if let tensor = container.tensors[name] {
@@ -70,6 +88,7 @@ struct InspectCommand: ParsableCommand {
         }
         if let pruning = fitted.metadata[Pruning.metadataKey] { print("pruning      \(pruning)") }
         if let finetune = fitted.metadata[FineTuning.metadataKey] { print("fine-tuning  \(finetune)") }
+        if let record = fitted.metadata[Quantization.metadataKey] { print("quantization \(record)") }
         print("training     \(summary.optimizer), \(summary.iterations) iterations, \(String(format: "%.0f", summary.passes)) passes, "
               + "\(summary.converged ? "converged" : "NOT converged") (\(summary.stopReason.rawValue)), "
               + String(format: "%.3f s, objective %.6f", summary.trainSeconds, summary.objective))
