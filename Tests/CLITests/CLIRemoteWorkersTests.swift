@@ -22,12 +22,7 @@ import TestSupport
         #expect(intruder.status != 0)
         #expect(intruder.stderr.contains("refused"))
         // Two honest workers train the model.
-        let first = Process()
-        first.executableURL = CLI.executable
-        first.currentDirectoryURL = Fixtures.repositoryRoot
-        first.arguments = ["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret, "--data", "datasets/a9a", "--features", "123"]
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try Self.startWorker(port: port, secret: secret, ["--data", "datasets/a9a", "--features", "123"])
         let second = try CLI.run(["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret,
                                   "--data", "datasets/a9a", "--features", "123"])
         #expect(second.status == 0, "\(second.stderr)")
@@ -53,12 +48,7 @@ import TestSupport
         let (coordinator, out, err) = try Self.startCoordinator(port: port, secret: secret, output: folder + "/m",
                                                                 extra: ["--data", "datasets/a9a"])
         defer { if coordinator.isRunning { coordinator.terminate() } }
-        let first = Process()
-        first.executableURL = CLI.executable
-        first.currentDirectoryURL = Fixtures.repositoryRoot
-        first.arguments = ["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret]
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try Self.startWorker(port: port, secret: secret, [])
         let second = try CLI.run(["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret,
                                   "--data", "datasets/a9a", "--features", "123"])
         #expect(second.status == 0, "\(second.stderr)")
@@ -83,15 +73,7 @@ import TestSupport
                                                                 extra: ["--data", "datasets/a9a", "--heartbeat-timeout", "2",
                                                                         "--metrics-out", metrics] + limit)
         defer { if coordinator.isRunning { coordinator.terminate() } }
-        func worker(_ extra: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = CLI.executable
-            process.currentDirectoryURL = Fixtures.repositoryRoot
-            process.arguments = ["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret] + extra
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        func worker(_ extra: [String]) throws -> Process { try Self.startWorker(port: port, secret: secret, extra) }
         let steady = try worker(["--data", "datasets/a9a", "--features", "123"])
         let doomed = try worker(["--data", "datasets/a9a", "--features", "123", "--delay", "0.1"])
         // Kill the slow worker once training is under way (a few rounds recorded).
@@ -111,6 +93,17 @@ import TestSupport
         let local = try CLIDistributedTests.train(workers: 2, limit)
         let a = try #require(result["objective"] as? Double), b = try #require(local["objective"] as? Double)
         #expect(abs(a - b) <= 1e-6 * b, "\(a) vs uninterrupted \(b)")
+    }
+
+    /// Starts `worker --connect 127.0.0.1:port` in the background (its stderr discarded).
+    static func startWorker(port: Int, secret: String, _ extra: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.currentDirectoryURL = Fixtures.repositoryRoot
+        process.arguments = ["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret] + extra
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// Starts `train --listen` for two workers on `port`.
