@@ -75,21 +75,22 @@ import TestSupport
         defer { if coordinator.isRunning { coordinator.terminate() } }
         func worker(_ extra: [String]) throws -> Process { try Self.startWorker(port: port, secret: secret, extra) }
         let steady = try worker(["--data", "datasets/a9a", "--features", "123"])
-        let doomed = try worker(["--data", "datasets/a9a", "--features", "123", "--delay", "0.1"])
-        // Kill the slow worker once training is under way (a few rounds recorded).
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").split(separator: "\n").count < 3 {
-            usleep(50_000)
-        }
-        kill(doomed.processIdentifier, SIGKILL)
+        // The doomed worker kills itself (SIGKILL) when its third request arrives: mid-run,
+        // whatever the machine's speed.
+        let doomed = try worker(["--data", "datasets/a9a", "--features", "123", "--kill-self-after", "3"])
+        doomed.waitUntilExit()
+        #expect(doomed.terminationReason == .uncaughtSignal && doomed.terminationStatus == SIGKILL)
         let newcomer = try worker([])
         newcomer.waitUntilExit()
         steady.waitUntilExit()
-        doomed.waitUntilExit()
+        #expect(newcomer.terminationStatus == 0 && steady.terminationStatus == 0)
         let (status, result, stderr) = try Self.finish(coordinator, out, err)
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("replaced by"), "\(stderr)")
         #expect(result["replaced_workers"] as? Int == 1)
+        // Every reduce round is on record, one JSON line each.
+        let rounds = try String(contentsOfFile: metrics, encoding: .utf8).split(separator: "\n")
+        #expect(rounds.count >= 60 && rounds.allSatisfy { $0.hasPrefix("{\"round\":") }, "\(rounds.count) rounds")
         let local = try CLIDistributedTests.train(workers: 2, limit)
         let a = try #require(result["objective"] as? Double), b = try #require(local["objective"] as? Double)
         #expect(abs(a - b) <= 1e-6 * b, "\(a) vs uninterrupted \(b)")

@@ -15,6 +15,9 @@ public struct WorkerSession {
     /// The share of answers that get the delay, drawn with a generator seeded by the rank: 1 is
     /// a worker that is always slow, 0.1 one that pauses now and then.
     public var delayChance = 1.0
+    /// Fault drill: the process kills itself with SIGKILL when this many requests have arrived,
+    /// as abruptly as a crashed or killed host would go.
+    public var killSelfAfter: Int?
 
     public init(rank: Int, endpoint: any MessageEndpoint, loadShard: @escaping () throws -> Dataset) {
         self.rank = rank
@@ -66,8 +69,13 @@ public struct WorkerSession {
         var localSteps = LocalStepRunner()
         let clock = ContinuousClock()
         var pauses = SeededGenerator(seed: UInt64(rank) &+ 1)
+        var requests = 0
         while true {
             let request = try endpoint.receive(timeout: idleTimeout)
+            if request.isRequest {
+                requests += 1
+                if let killSelfAfter, requests >= killSelfAfter { kill(getpid(), SIGKILL) }
+            }
             let start = clock.now
             if delay > .zero, request.isRequest, Double.random(in: 0 ..< 1, using: &pauses) < delayChance {
                 Thread.sleep(forTimeInterval: delay.seconds)

@@ -40,6 +40,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Straggler drill: the share of answers that get --delay.", visibility: .hidden))
     var delayChance: Double = 1
 
+    @Option(help: ArgumentHelp("Fault drill: SIGKILL this process when the Nth request arrives.", visibility: .hidden))
+    var killSelfAfter: Int?
+
     func validate() throws {
         guard (socket == nil) != (connect == nil) else { throw ValidationError("give --socket PATH or --connect HOST:PORT") }
         if socket != nil {
@@ -76,6 +79,7 @@ struct WorkerCommand: ParsableCommand {
         }
         session.delay = .milliseconds(Int64(max(0, delay) * 1000))
         session.delayChance = delayChance
+        session.killSelfAfter = killSelfAfter
         do {
             try session.run()
         } catch {
