@@ -40,7 +40,7 @@ import TestSupport
         let text = try CLI.run(["inspect", output])
         #expect(text.stdout.contains("sparsity     90.24% of 123 weights are zero (111)"))
         #expect(text.stdout.contains("storage      sparse weights, format_version 2"))
-        #expect(text.stdout.contains("weight_indices U16 [12], 24 bytes"))
+        #expect(text.stdout.contains("weight_indices   U16 [12], 24 bytes"))
     }
 
     @Test func sweepPrintsEverySparsity() throws {

@@ -101,5 +101,9 @@ import TestSupport
         configuration.l2Penalty = 0
         let model = try Trainer(configuration).fit(data)
         try Self.check(model, on: data.rows(at: Array(0 ..< 2000)), name: "cal_housing")
+        // Int8 in the standardized space: DequantizeLinear, then Mul by 1 / feature_scale.
+        let int8 = try Quantization().apply(to: model)
+        #expect(int8.quantization?.standardization != nil)
+        try Self.check(int8, on: data.rows(at: Array(0 ..< 2000)), name: "cal_housing-int8")
     }
 }

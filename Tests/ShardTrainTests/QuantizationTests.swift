@@ -24,6 +24,82 @@ import TestSupport
         #expect(zeros.values == [0, 0, 127, -127])
     }
 
+    /// Coefficients 1000, 1 and 0.01 on features with deviations 0.001, 1 and 100 are all 1 in
+    /// the standardized space: one scale fits them there, while on the original scale the two
+    /// small ones round to 0.
+    @Test func standardizedSpaceKeepsSmallCoefficients() throws {
+        let standardization = Standardization(means: [0, 5, -3], scales: [0.001, 1, 100])
+        let model = LinearModel(kind: .linear, featureCount: 3, weights: [1000, 1, 0.01], intercepts: [2], classes: [],
+                                standardization: standardization, summary: ModelFileSamples.summary)
+        let standardized = try Quantization().apply(to: model)
+        let q = try #require(standardized.quantization)
+        #expect(q.standardization == standardization)
+        #expect(q.values == [127, 127, 127] && q.scales == [Float(1.0 / 127)])
+        for (got, want) in zip(standardized.weights, model.weights) { #expect(abs(got / want - 1) < 1e-6) }
+        let original = try Quantization(space: .original).apply(to: model)
+        #expect(original.quantization?.values == [127, 0, 0])
+        let plain = LinearModel(kind: .linear, featureCount: 3, weights: [1, 2, 3], intercepts: [0], classes: [],
+                                standardization: nil, summary: ModelFileSamples.summary)
+        #expect(throws: TrainingError.self) { try Quantization(space: .standardized).apply(to: plain) }
+    }
+
+    /// Int8 inputs of a standardized model: each level is that of `(x − m) / σ`, the kernel
+    /// folds `Σ W·m` into the intercept, and dense, sparse and pre-quantized rows agree with the
+    /// definition.
+    @Test func standardizedInt8InputsMatchTheDefinition() throws {
+        let (base, matrix) = Self.sample()
+        var generator = SeededGenerator(seed: 5)
+        let standardization = Standardization(means: (0 ..< 70).map { _ in generator.nextGaussian() },
+                                              scales: (0 ..< 70).map { _ in 0.1 + abs(generator.nextGaussian()) * 10 })
+        let model = LinearModel(kind: .softmax, featureCount: 70, weights: base.weights, intercepts: base.intercepts,
+                                classes: base.classes, standardization: standardization, summary: base.summary)
+        let quantized = try Quantization(granularity: .perChannel, inputCalibration: .minMax).apply(to: model, calibration: .dense(matrix))
+        let q = try #require(quantized.quantization)
+        let input = try #require(q.input)
+        #expect(input.standardization == standardization)
+        var reference = [Double]()
+        for i in 0 ..< 50 {
+            for k in 0 ..< 3 {
+                var sum = 0.0, shift = 0.0
+                for j in 0 ..< 70 {
+                    let u = (Double(matrix[i, j]) - standardization.means[j]) / standardization.scales[j]
+                    let level = Double(input.quantize(Float(u))) - Double(input.zeroPoint)
+                    sum += Double(q.values[k * 70 + j]) * level
+                    shift += quantized.weights[k * 70 + j] * standardization.means[j]
+                }
+                reference.append(Double(q.scales[k]) * Double(input.scale) * sum + model.intercepts[k] + shift)
+            }
+        }
+        let dense = try quantized.margins(.dense(matrix))
+        let sparse = try quantized.margins(.sparse(matrix.sparsified()))
+        let preQuantized = try quantized.margins(quantized: QuantizedMatrix(quantizing: matrix, with: input))
+        var levelsDiffer = 0
+        for (index, expected) in reference.enumerated() {
+            // The kernel folds (x − m)/σ into one float32 multiply-add per value; where that
+            // lands on the other side of a rounding boundary the level differs by one step.
+            if abs(dense[index] - expected) > 1e-9 * max(1, abs(expected)) { levelsDiffer += 1 }
+            #expect(abs(dense[index] - expected) <= 0.05, "margin \(index): \(dense[index]) vs \(expected)")
+        }
+        #expect(levelsDiffer <= 3)
+        for (a, b) in zip(sparse, dense) { #expect(abs(a - b) <= 1e-9 * max(1, abs(b))) }
+        #expect(preQuantized == dense)
+        // Against the float model: the worst-case rounding bound of the standardized space,
+        // Σⱼ (s_k/2·|uⱼ| + |w′ⱼ|·s_x/2 + s_k·s_x/4) with w′ = W·σ (plus float32 noise).
+        let float = try model.margins(.dense(matrix))
+        for i in 0 ..< 50 {
+            for k in 0 ..< 3 {
+                let sk = Double(q.scales[k]), sx = Double(input.scale)
+                var bound = 0.0
+                for j in 0 ..< 70 {
+                    let u: Double = (Double(matrix[i, j]) - standardization.means[j]) / standardization.scales[j]
+                    let w: Double = abs(model.weights[k * 70 + j] * standardization.scales[j])
+                    bound += sk / 2 * abs(u) + w * sx / 2 + sk * sx / 4
+                }
+                #expect(abs(float[i * 3 + k] - dense[i * 3 + k]) <= bound + 1e-4, "row \(i) output \(k)")
+            }
+        }
+    }
+
     @Test func minMaxCalibrationMapsZeroExactly() throws {
         let features = FeatureMatrix.dense(DenseMatrix(rows: 1, columns: 3, values: [-1, 0, 3]))
         let input = try InputQuantization(calibratingOn: features, method: .minMax)

@@ -26,6 +26,9 @@ import TestSupport
         #expect(file["weight"]?.dtype == .int8 && file["weight"]?.shape == [3, 4])
         #expect(file["weight_scale"]?.shape == [3])
         #expect(file["input_scale"]?.shape == [] && file["input_zero_point"]?.dtype == .int8)
+        // The sample is standardized: levels and inputs are in that space, which costs no tensor.
+        #expect(file.metadata["weight_space"] == "standardized")
+        #expect(model.quantization?.standardization == model.standardization && model.quantization?.input?.standardization != nil)
         let loaded = try decode(bytes)
         #expect(loaded.quantization == model.quantization)
         #expect(loaded.weights == model.weights)
@@ -36,6 +39,7 @@ import TestSupport
         let plain = try SafeTensorsFile(decoding: ModelFile.encode(perTensor), source: "m")
         #expect(plain["weight_scale"]?.shape == [])
         #expect(plain["input_scale"] == nil)
+        #expect(plain.metadata["weight_space"] == nil)
         #expect(try decode(ModelFile.encode(perTensor)).quantization == perTensor.quantization)
     }
 
@@ -55,6 +59,25 @@ import TestSupport
 
     private func tampered(metadata: [String: String?] = [:], tensors: [String: SafeTensorsFile.Tensor?] = [:]) throws -> [UInt8] {
         try ModelFileSamples.tampered(Self.quantizedSoftmax(), metadata: metadata, tensors: tensors)
+    }
+
+    @Test func badWeightSpaceIsReported() throws {
+        let bogus = try tampered(metadata: ["weight_space": "logarithmic"])
+        expectModelFileError(.badMetadata, "weight_space is \"logarithmic\", expected original or standardized") { () throws(ModelFileError) in
+            _ = try decode(bogus)
+        }
+        let noStandardization = try tampered(tensors: ["feature_mean": nil, "feature_scale": nil])
+        expectModelFileError(.inconsistent, "weight_space is \"standardized\" but the file has no feature_mean and feature_scale") {
+            () throws(ModelFileError) in _ = try decode(noStandardization)
+        }
+        let float = try ModelFileSamples.tampered(ModelFileSamples.softmax(standardized: true), metadata: ["weight_space": "standardized"])
+        expectModelFileError(.inconsistent, "weight_space is \"standardized\" but weight_dtype is not I8") { () throws(ModelFileError) in
+            _ = try decode(float)
+        }
+        // Levels in the original space of a standardized model read back as such.
+        let original = try Quantization(space: .original).apply(to: ModelFileSamples.softmax(standardized: true))
+        #expect(try decode(ModelFile.encode(original)).quantization == original.quantization)
+        #expect(original.quantization?.standardization == nil)
     }
 
     @Test func badScalesAreReported() throws {

@@ -4,6 +4,10 @@
 /// `s_x` and zero point `z_x`, the margin of a row is
 /// `z_k = s_k·s_x·(Σⱼ q_w[k,j]·q_x[j] − z_x·Σⱼ q_w[k,j]) + b_k`: one int8 × int8 → int32 dot
 /// product per row and output (``Int8Dot``), then one float multiply-add.
+///
+/// With int8 inputs in the standardized space (the levels stand for `u = (x − m) / σ`), the
+/// weight levels are standardized too, so `Σⱼ W[k,j]·xⱼ = s_k·Σⱼ q_w[k,j]·uⱼ + Σⱼ W[k,j]·mⱼ`:
+/// the same dot product, and the last sum folded into the intercept once.
 extension LinearModel {
     /// The margins (`rows × K`, row-major) of a batch that is already quantized.
     /// - Throws: ``TrainingError/Code/badData`` when the model has no input quantization, the
@@ -13,8 +17,9 @@ extension LinearModel {
             throw TrainingError(.badData, "the model has no input quantization; score float features instead")
         }
         guard batch.quantization == input else {
-            throw TrainingError(.badData, "the batch was quantized with scale \(batch.quantization.scale) and zero point "
-                                    + "\(batch.quantization.zeroPoint), the model expects \(input.scale) and \(input.zeroPoint)")
+            throw TrainingError(.badData, "the batch was quantized with scale \(batch.quantization.scale), zero point "
+                                    + "\(batch.quantization.zeroPoint)\(batch.quantization.standardization == nil ? "" : " on standardized values")"
+                                    + ", the model expects \(input.scale), \(input.zeroPoint)\(input.standardization == nil ? "" : " on standardized values")")
         }
         guard batch.columns == featureCount else {
             throw TrainingError(.badData, "the data has \(batch.columns) features but the model was trained on \(featureCount)")
@@ -41,7 +46,7 @@ extension LinearModel {
             matrix.values.withUnsafeBufferPointer { xp in
                 row.withUnsafeMutableBufferPointer { rp in
                     for i in 0 ..< matrix.rows {
-                        input.quantize(xp.baseAddress! + i * matrix.columns, into: rp.baseAddress!, count: featureCount)
+                        input.quantize(row: xp.baseAddress! + i * matrix.columns, into: rp.baseAddress!, count: featureCount)
                         scorer.scoreDenseRow(UnsafePointer(rp.baseAddress!), into: &out, at: i * outputs)
                     }
                 }
@@ -65,8 +70,13 @@ private struct Int8Scorer {
     let scales: [Double]
     /// `z_x · Σⱼ q_w[k, j]` per output.
     let corrections: [Int64]
+    /// `b_k`, plus `Σⱼ W[k,j]·mⱼ` for standardized inputs.
     let intercepts: [Double]
     let input: InputQuantization
+    /// For sparse rows: the level of a value a row does not store, per feature (all the zero
+    /// point without a standardization), and `Σⱼ q_w[k,j]·(missing_j − z_x)` per output.
+    let missingLevels: [Int64]
+    let missingSums: [Int64]
 
     init(model: LinearModel, weights: QuantizedWeights, input: InputQuantization) {
         let d = model.featureCount
@@ -77,8 +87,19 @@ private struct Int8Scorer {
         corrections = (0 ..< model.outputs).map { k in
             Int64(input.zeroPoint) * weights.values[k * d ..< (k + 1) * d].reduce(Int64(0)) { $0 + Int64($1) }
         }
-        intercepts = model.intercepts
+        if let standardization = input.standardization {
+            intercepts = (0 ..< model.outputs).map { k in
+                model.intercepts[k] + (0 ..< d).reduce(0.0) { $0 + model.weights[k * d + $1] * standardization.means[$1] }
+            }
+        } else {
+            intercepts = model.intercepts
+        }
         self.input = input
+        let missing = (0 ..< d).map { Int64(input.level(ofMissingIn: $0)) }
+        missingLevels = missing
+        missingSums = (0 ..< model.outputs).map { k in
+            (0 ..< d).reduce(Int64(0)) { $0 + Int64(weights.values[k * d + $1]) * (missing[$1] - Int64(input.zeroPoint)) }
+        }
     }
 
     /// Scores one dense row of `featureCount` levels into `out[offset ..< offset + K]`.
@@ -95,16 +116,16 @@ private struct Int8Scorer {
         }
     }
 
-    /// Scores row `i` of a CSR matrix: `Σ q_w[k, j]·(q_x − z_x)` over its stored entries
-    /// (columns beyond the model's features are ignored: their weight is zero).
+    /// Scores row `i` of a CSR matrix: `Σ q_w[k, j]·(q_x − z_x)` over all features, as the
+    /// sum for a row of missing values plus the change each stored entry makes (columns
+    /// beyond the model's features are ignored: their weight is zero).
     func scoreSparseRow(_ matrix: SparseMatrix, row i: Int, into out: inout [Double], at offset: Int) {
-        let zero = Int64(input.zeroPoint)
         for k in 0 ..< outputs {
-            var sum: Int64 = 0
+            var sum = missingSums[k]
             for position in matrix.rowOffsets[i] ..< matrix.rowOffsets[i + 1] {
                 let j = Int(matrix.columnIndices[position])
                 guard j < featureCount else { continue }
-                let level = Int64(input.quantize(matrix.values[position])) - zero
+                let level = Int64(input.quantize(matrix.values[position], column: j)) - missingLevels[j]
                 sum += Int64(levels[k * featureCount + j]) * level
             }
             out[offset + k] = scales[k] * Double(sum) + intercepts[k]

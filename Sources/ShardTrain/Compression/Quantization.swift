@@ -10,7 +10,8 @@
 ///
 /// The quantized model records the step in ``LinearModel/metadata`` under ``metadataKey``, as
 /// a JSON object: `scheme` (`symmetric-int8`), `granularity` (`per-tensor` or `per-channel`),
-/// `max_abs_error` (the largest |w − dequantized w|), `input` (`none` or `asymmetric-int8`),
+/// `space` (`original` or `standardized`), `max_abs_error` (the largest |w − dequantized w|,
+/// on the original scale), `input` (`none` or `asymmetric-int8`),
 /// and with input quantization `calibration` (`min-max` or `percentile`), `percentile`,
 /// `calibration_rows`, `input_scale`, `input_zero_point`; when evaluation data is given,
 /// `metrics` (measured on the quantized model) and `eval_rows`. The metrics also replace the
@@ -23,11 +24,41 @@ public struct Quantization: Sendable, Equatable {
     public var granularity: QuantizedWeights.Granularity
     /// How to calibrate input quantization; `nil` quantizes the weights only.
     public var inputCalibration: InputQuantization.Calibration?
+    /// The space the levels are taken in; `nil` picks the standardized space when the model
+    /// records a standardization, the original one otherwise.
+    public var space: Space?
+
+    /// Where weights (and int8 inputs) are put on the int8 grid.
+    public enum Space: String, Sendable, Equatable, CaseIterable {
+        /// The coefficients as stored: one scale must cover all of them.
+        case original
+        /// The coefficients times each feature's standard deviation (the model's
+        /// ``LinearModel/standardization``), where features are comparable.
+        case standardized
+    }
 
     /// Creates a quantization step.
-    public init(granularity: QuantizedWeights.Granularity = .perTensor, inputCalibration: InputQuantization.Calibration? = nil) {
+    public init(granularity: QuantizedWeights.Granularity = .perTensor, inputCalibration: InputQuantization.Calibration? = nil,
+                space: Space? = nil) {
         self.granularity = granularity
         self.inputCalibration = inputCalibration
+        self.space = space
+    }
+
+    /// The standardization the levels of `model` are taken in, by ``space``.
+    /// - Throws: ``TrainingError/Code/invalidConfiguration`` for the standardized space on a
+    ///   model trained without standardization.
+    func standardization(for model: LinearModel) throws(TrainingError) -> Standardization? {
+        switch space {
+        case nil: return model.standardization
+        case .original: return nil
+        case .standardized:
+            guard let standardization = model.standardization else {
+                throw TrainingError(.invalidConfiguration,
+                                    "the model was trained without standardization: it has no standardized space to quantize in")
+            }
+            return standardization
+        }
     }
 
     /// `model` with int8 weights (and int8 inputs when ``inputCalibration`` is set), and the
@@ -41,8 +72,11 @@ public struct Quantization: Sendable, Equatable {
     ///   does not fit the model.
     public func apply(to model: LinearModel, calibration: FeatureMatrix? = nil,
                       evaluation: Dataset? = nil) throws(TrainingError) -> LinearModel {
-        var levels = QuantizedWeights(quantizing: model.weights, outputs: model.outputs, granularity: granularity)
-        var fields = ["\"scheme\":\"symmetric-int8\"", "\"granularity\":\"\(granularity.rawValue)\""]
+        let standardization = try standardization(for: model)
+        var levels = QuantizedWeights(quantizing: model.weights, outputs: model.outputs, granularity: granularity,
+                                      standardization: standardization)
+        var fields = ["\"scheme\":\"symmetric-int8\"", "\"granularity\":\"\(granularity.rawValue)\"",
+                      "\"space\":\"\((standardization == nil ? Space.original : .standardized).rawValue)\""]
         let dequantized = levels.dequantized(featureCount: model.featureCount)
         let error = zip(model.weights, dequantized).map { abs($0 - $1) }.max() ?? 0
         fields.append("\"max_abs_error\":\(JSONText.number(error))")
@@ -51,7 +85,8 @@ public struct Quantization: Sendable, Equatable {
                 throw TrainingError(.invalidConfiguration, "input quantization needs calibration data")
             }
             try model.checkCompatible(calibration)
-            let input = try InputQuantization(calibratingOn: calibration, method: inputCalibration)
+            let input = try InputQuantization(calibratingOn: calibration, method: inputCalibration,
+                                              standardization: standardization)
             levels = levels.with(input: input)
             fields += ["\"input\":\"asymmetric-int8\"", "\"calibration\":\"\(inputCalibration.name)\""]
             if case .percentile(let p) = inputCalibration { fields.append("\"percentile\":\(JSONText.number(p))") }

@@ -15,14 +15,20 @@ public struct QuantizedMatrix: Sendable, Equatable {
     public let quantization: InputQuantization
 
     /// Quantizes every entry of `matrix` with `quantization`.
+    /// - Precondition: with a standardization, `matrix` has one column per standardized feature.
     public init(quantizing matrix: DenseMatrix, with quantization: InputQuantization) {
+        precondition(quantization.standardization.map { $0.means.count == matrix.columns } ?? true,
+                     "the standardization is for another number of features")
         self.rows = matrix.rows
         self.columns = matrix.columns
         self.quantization = quantization
         var values = [Int8](repeating: 0, count: matrix.values.count)
         matrix.values.withUnsafeBufferPointer { source in
             values.withUnsafeMutableBufferPointer { target in
-                quantization.quantize(source.baseAddress!, into: target.baseAddress!, count: source.count)
+                let d = matrix.columns
+                for i in 0 ..< matrix.rows {
+                    quantization.quantize(row: source.baseAddress! + i * d, into: target.baseAddress! + i * d, count: d)
+                }
             }
         }
         self.values = values

@@ -12,7 +12,8 @@ import ONNXProto
 /// - softmax: `probabilities` (`Softmax` on axis 1, `N × K`) and `label` (`ArgMax`, then the
 ///   class label by `Gather`, `N`).
 /// An int8 model goes in QDQ form: its int8 weights with their scales (one, or one per output)
-/// and zero zero-points, and a `DequantizeLinear` in front of the `Gemm`; the graph's inputs
+/// and zero zero-points, and a `DequantizeLinear` in front of the `Gemm` (followed by a `Mul`
+/// with `1 / feature_scale` when the levels are in the standardized space); the graph's inputs
 /// stay float32 (an int8-input model is exported with float inputs: its weights are exact, its
 /// input rounding is not reproduced). The model's description (kind, classes, source,
 /// objective) goes in the metadata properties.
@@ -46,8 +47,15 @@ public enum ONNXExport {
                 ONNXTensor.float("weights_scale", dims: perChannel ? [k] : [], values: quantized.scales),
                 ONNXTensor.int8("weights_zero_point", dims: perChannel ? [k] : [], values: [Int8](repeating: 0, count: quantized.scales.count)),
             ]
+            let dequantized = quantized.standardization == nil ? "weights" : "weights_standardized"
             graph.node = [ONNXNode.make("DequantizeLinear", inputs: ["weights_quantized", "weights_scale", "weights_zero_point"],
-                                        outputs: ["weights"], attributes: perChannel ? [.int("axis", 0)] : [])]
+                                        outputs: [dequantized], attributes: perChannel ? [.int("axis", 0)] : [])]
+            if let standardization = quantized.standardization {
+                // Back to the original feature scale: column j divided by the feature's deviation.
+                graph.initializer.append(ONNXTensor.float("feature_reciprocal_scale", dims: [d],
+                                                          values: standardization.scales.map { Float(1 / $0) }))
+                graph.node.append(ONNXNode.make("Mul", inputs: [dequantized, "feature_reciprocal_scale"], outputs: ["weights"]))
+            }
         } else {
             graph.initializer.insert(ONNXTensor.float("weights", dims: [k, d], values: model.weights.map(Float.init)), at: 0)
         }

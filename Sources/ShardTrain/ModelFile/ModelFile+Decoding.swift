@@ -41,17 +41,14 @@ extension ModelFile {
                                  "unexpected tensor \(JSONText.quoted(unexpected)) in a format_version \(version) file; expected only "
                                      + allowed.joined(separator: ", "))
         }
-        let quantization = try quantizedWeights(of: file, version: number, outputs: outputs, featureCount: featureCount, source: source)
-        let weights: [Double]
-        if let quantization {
-            weights = quantization.dequantized(featureCount: featureCount)
-        } else {
+        let levels = try quantizedWeights(of: file, version: number, outputs: outputs, featureCount: featureCount, source: source)
+        var weights: [Double] = []
+        if levels == nil {
             weights = try weightTensor(of: file, version: number, outputs: outputs, featureCount: featureCount, source: source)
         }
         let intercepts = try realTensor(TensorName.bias, of: file, shape: [outputs], source: source)
         try requireFinite(weights, name: TensorName.weight, source: source)
         try requireFinite(intercepts, name: TensorName.bias, source: source)
-
         let standardization: Standardization?
         switch (file[TensorName.featureMean], file[TensorName.featureScale]) {
         case (nil, nil):
@@ -65,19 +62,37 @@ extension ModelFile {
             throw ModelFileError(.inconsistent, path: source,
                                  "found only one of feature_mean and feature_scale, expected both or neither")
         }
+        var quantization: QuantizedWeights?
+        if let (levels, standardized) = levels.map({ ($0.0, $0.standardized) }) {
+            if standardized {
+                guard let standardization else {
+                    throw ModelFileError(.inconsistent, path: source,
+                                         "weight_space is \"standardized\" but the file has no feature_mean and feature_scale")
+                }
+                quantization = levels.inSpace(of: standardization)
+            } else {
+                quantization = levels
+            }
+            weights = quantization?.dequantized(featureCount: featureCount) ?? []
+            try requireFinite(weights, name: TensorName.weight, source: source)
+        }
 
         return LinearModel(kind: kind, featureCount: featureCount, weights: weights, intercepts: intercepts,
                            classes: classes, standardization: standardization, summary: summary,
                            metadata: modelMetadata(from: metadata), quantization: quantization)
     }
 
-    /// The int8 weights of a file whose `weight_dtype` is `I8` (version 3), or nil for a float
-    /// model (which must then hold no quantization tensors).
+    /// The int8 weights of a file whose `weight_dtype` is `I8` (version 3), and whether its
+    /// `weight_space` is `standardized` (the caller attaches the standardization); nil for a
+    /// float model (which must then hold no quantization tensors).
     private static func quantizedWeights(of file: SafeTensorsFile, version: Int, outputs: Int, featureCount: Int,
-                                         source: String) throws(ModelFileError) -> QuantizedWeights? {
+                                         source: String) throws(ModelFileError) -> (QuantizedWeights, standardized: Bool)? {
         let dtype = file.metadata[Key.weightDType] ?? SafeTensorsFile.DType.float32.rawValue
         switch dtype {
         case SafeTensorsFile.DType.float32.rawValue:
+            if let space = file.metadata[Key.weightSpace] {
+                throw ModelFileError(.inconsistent, path: source, "weight_space is \(JSONText.quoted(space)) but weight_dtype is not I8")
+            }
             let names = [TensorName.weightScale, TensorName.inputScale, TensorName.inputZeroPoint]
             if let extra = names.first(where: { file[$0] != nil }) {
                 throw ModelFileError(.inconsistent, path: source, "the file holds \(JSONText.quoted(extra)) but weight_dtype is not I8")
@@ -103,7 +118,15 @@ extension ModelFile {
             if storage == .sparse, file[TensorName.weight] != nil {
                 throw ModelFileError(.inconsistent, path: source, "weight_storage is sparse but the file holds a dense \"weight\" tensor")
             }
-            return try QuantizedTensors.read(file, storage: storage, outputs: outputs, featureCount: featureCount, source: source)
+            let standardized: Bool
+            switch file.metadata[Key.weightSpace] ?? Quantization.Space.original.rawValue {
+            case Quantization.Space.original.rawValue: standardized = false
+            case Quantization.Space.standardized.rawValue: standardized = true
+            case let other:
+                throw ModelFileError(.badMetadata, path: source, "weight_space is \(JSONText.quoted(other)), expected original or standardized")
+            }
+            let levels = try QuantizedTensors.read(file, storage: storage, outputs: outputs, featureCount: featureCount, source: source)
+            return (levels, standardized)
         default:
             throw ModelFileError(.badMetadata, path: source, "weight_dtype is \(JSONText.quoted(dtype)), expected F32 or I8")
         }

@@ -12,6 +12,10 @@ extension ModelFile {
         ]
         let storage = weightStorage(for: model)
         if let quantization = model.quantization {
+            if let space = quantization.standardization, space != model.standardization {
+                throw ModelFileError(.inconsistent, path: "",
+                                     "the int8 weights are in a standardized space that is not the model's standardization")
+            }
             tensors.merge(QuantizedTensors.tensors(for: quantization, outputs: model.outputs, featureCount: model.featureCount).tensors) { $1 }
         } else {
             switch storage {
@@ -56,7 +60,10 @@ extension ModelFile {
             Key.createdBy: creator,
             Key.trainingSummary: try summaryJSON(model.summary),
         ]
-        if model.quantization != nil { metadata[Key.weightDType] = SafeTensorsFile.DType.int8.rawValue }
+        if let quantization = model.quantization {
+            metadata[Key.weightDType] = SafeTensorsFile.DType.int8.rawValue
+            if quantization.standardization != nil { metadata[Key.weightSpace] = Quantization.Space.standardized.rawValue }
+        }
         for (key, value) in model.metadata {
             if key == metricsKey, isJSONObject(value) {
                 metadata[Key.metrics] = value

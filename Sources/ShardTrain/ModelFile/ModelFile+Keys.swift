@@ -15,12 +15,15 @@ extension ModelFile {
         static let weightStorage = "weight_storage"
         /// `I8` for a quantized model (version 3); absent (or `F32`) for float weights.
         static let weightDType = "weight_dtype"
+        /// `standardized` when a quantized model's levels are in the standardized space (version
+        /// 3; absent: the original space).
+        static let weightSpace = "weight_space"
 
         /// Keys with a meaning of their own; ``LinearModel/metadata`` entries never use them
         /// directly (they are stored under ``ModelFile/userPrefix``).
         static let reserved: Set<String> = [format, formatVersion, modelKind, featureCount, outputs, classes,
                                             createdBy, trainingSummary, metrics, dataFingerprint, weightStorage,
-                                            weightDType]
+                                            weightDType, weightSpace]
     }
 
     /// The tensor names (format versions 1 to 3).

@@ -7,6 +7,10 @@
 ///   weight `[k, j]` = `weight_scale[k or 0] × weight[k, j]`;
 /// - `input_scale` F32 `[]` (finite, positive) and `input_zero_point` I8 `[]`, both or neither.
 ///
+/// With `weight_space` = `standardized` the levels are in the standardized space, divided by
+/// `feature_scale[j]` on the way back, and int8 inputs are standardized with `feature_mean` and
+/// `feature_scale` before they are quantized (see ``QuantizedWeights``).
+///
 /// The file says `weight_dtype` = `I8`. Sparse storage is chosen when it is smaller than the
 /// dense I8 tensor: `nnz × (index size + 1) < outputs × feature_count`.
 enum QuantizedTensors {

@@ -6,7 +6,7 @@ import ShardTrain
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a model file: kind, shapes, tensors, sparsity and storage, weight dtype and scales, size, training summary, metrics and metadata (or an exported ONNX file's graph)."
+        abstract: "Show a model file: kind, shapes, tensors, sparsity and storage, weight dtype and scales, size, training summary, metrics and metadata (or an exported ONNX file's graph, or any safetensors file's tensors)."
     )
 
     @Argument(help: "Model file.")
@@ -20,8 +20,11 @@ struct InspectCommand: ParsableCommand {
             return try inspectONNX(bytes)
         }
         let container = try report { try SafeTensorsFile.read(from: model) }
-        let fitted = try report { try ModelFile.read(from: model) }
         let size = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? nil
+        if container.metadata["format"] != "shardtrain-model" {
+            return inspectForeignSafeTensors(container, fileBytes: size)
+        }
+        let fitted = try report { try ModelFile.read(from: model) }
         let zeros = fitted.weights.filter { $0 == 0 }.count
         let sparsity = fitted.weights.isEmpty ? 0 : Double(zeros) / Double(fitted.weights.count)
         let summary = fitted.summary
@@ -39,6 +42,7 @@ struct InspectCommand: ParsableCommand {
             line.add("weight_dtype", fitted.quantization == nil ? "F32" : "I8")
             if let quantization = fitted.quantization {
                 line.add("granularity", quantization.granularity.rawValue)
+                line.add("space", quantization.standardization == nil ? "original" : "standardized")
                 line.add("scales", raw: "[" + quantization.scales.map { "\(Double($0))" }.joined(separator: ",") + "]")
                 if let input = quantization.input {
                     line.add("input_scale", Double(input.scale))
@@ -75,15 +79,18 @@ struct InspectCommand: ParsableCommand {
         if let quantization = fitted.quantization {
             let scales = quantization.scales
             print("weights      I8, \(quantization.granularity.rawValue) scales: " + (scales.count == 1 ? "\(scales[0])"
-                : "\(scales.count), from \(scales.min() ?? 0) to \(scales.max() ?? 0)"))
-            print("inputs       " + (quantization.input.map { "I8, scale \($0.scale), zero point \($0.zeroPoint)" } ?? "float (weight-only quantization)"))
+                : "\(scales.count), from \(scales.min() ?? 0) to \(scales.max() ?? 0)")
+                + (quantization.standardization == nil ? "" : ", levels in the standardized space (÷ feature_scale)"))
+            print("inputs       " + (quantization.input.map {
+                "I8, scale \($0.scale), zero point \($0.zeroPoint)" + ($0.standardization == nil ? "" : " on standardized values")
+            } ?? "float (weight-only quantization)"))
         } else {
             print("weights      F32")
         }
         print("tensors")
         for name in container.tensors.keys.sorted() {
             if let tensor = container.tensors[name] {
-                print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(tensor.dtype.rawValue) \(tensor.shape), \(tensor.bytes.count) bytes")
+                print("  \(name.padding(toLength: max(16, name.count), withPad: " ", startingAt: 0)) \(tensor.dtype.rawValue) \(tensor.shape), \(tensor.bytes.count) bytes")
             }
         }
         if let pruning = fitted.metadata[Pruning.metadataKey] { print("pruning      \(pruning)") }
@@ -95,7 +102,7 @@ struct InspectCommand: ParsableCommand {
         if let metrics = fitted.metadata["metrics"] { print("metrics      \(metrics)") }
         print("metadata")
         for key in container.metadata.keys.sorted() where !["training_summary", "metrics"].contains(key) {
-            print("  \(key.padding(toLength: 22, withPad: " ", startingAt: 0)) \(container.metadata[key] ?? "")")
+            print("  \(key.padding(toLength: max(22, key.count), withPad: " ", startingAt: 0)) \(container.metadata[key] ?? "")")
         }
     }
 }

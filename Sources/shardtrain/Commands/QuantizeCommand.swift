@@ -11,7 +11,10 @@ struct QuantizeCommand: ParsableCommand {
         class with --per-channel. --calibration-data FILE also quantizes the inputs (asymmetric int8, \
         one scale and zero point for all features, from the data's range: --calibration min-max or \
         percentile with --percentile P); the model then scores with int8 × int8 → int32 dot products. \
-        --eval-data FILE scores the quantized model and stores the metrics in the file. Works on \
+        --eval-data FILE scores the quantized model and stores the metrics in the file. A model trained \
+        on standardized features is quantized in that space (each coefficient times its feature's \
+        standard deviation, and int8 inputs standardized before rounding), so that coefficients of \
+        very different sizes share one scale; --space original turns this off. Works on \
         pruned models too: zero weights stay zero and are stored sparse when that is smaller.
         """
     )
@@ -26,6 +29,9 @@ struct QuantizeCommand: ParsableCommand {
 
     @Flag(help: "One weight scale per output row (per class) instead of one for all weights.")
     var perChannel = false
+
+    @Option(help: "Where levels are taken: standardized (the default when the model records a standardization) or original.")
+    var space: Quantization.Space?
 
     @Option(help: "Data to calibrate input quantization on; without it only the weights are quantized.")
     var calibrationData: String?
@@ -58,7 +64,7 @@ struct QuantizeCommand: ParsableCommand {
         let evaluationSet = try evalData.map { try loadDataset($0, options).0 }
         let method: InputQuantization.Calibration? = calibrationSet == nil ? nil
             : calibration == .minMax ? .minMax : .percentile(percentile)
-        let step = Quantization(granularity: perChannel ? .perChannel : .perTensor, inputCalibration: method)
+        let step = Quantization(granularity: perChannel ? .perChannel : .perTensor, inputCalibration: method, space: space)
         let quantized = try report {
             try step.apply(to: original, calibration: calibrationSet?.features, evaluation: evaluationSet)
         }
@@ -70,6 +76,7 @@ struct QuantizeCommand: ParsableCommand {
         if json {
             var line = JSONLine()
             line.add("granularity", step.granularity.rawValue)
+            line.add("space", levels?.standardization == nil ? "original" : "standardized")
             line.add("scales", raw: "[" + (levels?.scales ?? []).map { "\(Double($0))" }.joined(separator: ",") + "]")
             if let input = levels?.input {
                 line.add("input_scale", Double(input.scale))
@@ -82,7 +89,8 @@ struct QuantizeCommand: ParsableCommand {
             print(line.rendered)
             return
         }
-        print("quantized \(model) → \(output): int8 weights, \(step.granularity.rawValue) scales, "
+        print("quantized \(model) → \(output): int8 weights, \(step.granularity.rawValue) scales"
+              + (levels?.standardization == nil ? ", " : " in the standardized space, ")
               + (levels?.input.map { "int8 inputs (scale \($0.scale), zero point \($0.zeroPoint))" } ?? "float inputs")
               + ", \(bytes) bytes (input \(inputBytes))")
         if let evaluation {
@@ -90,3 +98,5 @@ struct QuantizeCommand: ParsableCommand {
         }
     }
 }
+
+extension Quantization.Space: ExpressibleByArgument {}
