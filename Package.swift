@@ -63,7 +63,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShardTrainTests",
-            dependencies: ["ShardTrain", "TestSupport"]
+            dependencies: ["ShardTrain", "BenchmarkKit", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",
