@@ -56,4 +56,43 @@ import TestSupport
         }
         #expect(temporaryFiles(in: folder).isEmpty)
     }
+
+    /// A named pipe (like /dev/null or /dev/stdout, not a regular file) is written through,
+    /// not replaced: it is still a pipe afterwards and its reader gets the bytes.
+    @Test func specialFilesAreWrittenThroughNotReplaced() throws {
+        let folder = Fixtures.scratchDirectory("atomic")
+        let pipe = folder + "/pipe"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let received = ReceivedBytes()
+        let reader = Thread {
+            let fd = open(pipe, O_RDONLY)
+            var all: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 4096)
+            while fd >= 0 {
+                let count = read(fd, &chunk, chunk.count)
+                if count <= 0 { break }
+                all += chunk[..<count]
+            }
+            if fd >= 0 { close(fd) }
+            received.bytes = all
+        }
+        reader.start()
+        try AtomicFile.write(Array("through the pipe".utf8), to: pipe)
+        while received.bytes == nil { usleep(1_000) }
+        #expect(received.bytes == Array("through the pipe".utf8))
+        #expect(AtomicFile.isSpecialFile(pipe))
+        #expect(temporaryFiles(in: folder).isEmpty)
+        // Regular files and folders are not special: they go the atomic way.
+        try AtomicFile.write(Array("a file".utf8), to: folder + "/regular")
+        #expect(!AtomicFile.isSpecialFile(folder + "/regular") && !AtomicFile.isSpecialFile(folder))
+    }
+}
+
+/// The bytes a reader thread got.
+private final class ReceivedBytes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [UInt8]?
+    var bytes: [UInt8]? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
 }

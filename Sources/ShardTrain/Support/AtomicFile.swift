@@ -6,6 +6,10 @@ import Glibc
 /// Writes files so that readers see either the old file or the complete new one, never a part:
 /// the bytes go to a temporary file in the same folder, are flushed to disk, then renamed over
 /// the destination.
+///
+/// A destination that exists and is not a regular file — `/dev/null`, `/dev/stdout`, a named
+/// pipe — is written through instead: renaming over it would replace the device or pipe itself
+/// (as root, `--output /dev/null` would turn the machine's `/dev/null` into a file).
 public enum AtomicFile {
     /// Why an atomic write failed; the destination is unchanged.
     public struct WriteError: Error, CustomStringConvertible, Sendable {
@@ -23,24 +27,12 @@ public enum AtomicFile {
         let folder = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw WriteError(path: path, reason: "the path names a folder, not a file") }
+        if isSpecialFile(path) { return try writeThrough(Array(bytes), to: path) }
         var template = Array("\(folder)/.\(name).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: path, reason: systemMessage()) }
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var failure: String?
-        let data = Array(bytes)
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = systemMessage()
-                    return
-                }
-                offset += written
-            }
-        }
+        var failure = writeAll(Array(bytes), to: fd)
         if failure == nil, fsync(fd) != 0 { failure = systemMessage() }
         if close(fd) != 0, failure == nil { failure = systemMessage() }
         if failure == nil, fchmodPath(tempPath) != 0 { failure = systemMessage() }
@@ -48,6 +40,39 @@ public enum AtomicFile {
         if let failure {
             unlink(tempPath)
             throw WriteError(path: path, reason: failure)
+        }
+    }
+
+    /// Whether `path` (after symbolic links) exists and is a device, pipe or socket.
+    static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK
+    }
+
+    /// Writes `data` into the existing special file `path`.
+    private static func writeThrough(_ data: [UInt8], to path: String) throws(WriteError) {
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else { throw WriteError(path: path, reason: systemMessage()) }
+        var failure = writeAll(data, to: fd)
+        if close(fd) != 0, failure == nil { failure = systemMessage() }
+        if let failure { throw WriteError(path: path, reason: failure) }
+    }
+
+    /// Writes all of `data` to `fd`; the system's message if that failed.
+    private static func writeAll(_ data: [UInt8], to fd: Int32) -> String? {
+        data.withUnsafeBytes { raw -> String? in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return systemMessage()
+                }
+                offset += written
+            }
+            return nil
         }
     }
 
