@@ -79,7 +79,7 @@ import TestSupport
     /// indices), with the metadata a trained model carries. int8 files are 0.25× the dense
     /// float32 file (target ≤ 0.3×), 90 % pruned + int8 0.081× and 0.126× (target ≤ 0.15×).
     /// (a9a's 123 weights are 492 bytes next to ≈ 1.4 KB of header: there the whole-file ratio
-    /// is the header's, see docs/benchmarks.md.)
+    /// is the header's, see docs/measurements.md.)
     @Test(arguments: [(1, 50_000, 0.081), (4, 50_000, 0.126)])
     func wholeFileRatiosOnceWeightsDominate(outputs: Int, features: Int, expectedPruned: Double) throws {
         var generator = SeededGenerator(seed: 17)

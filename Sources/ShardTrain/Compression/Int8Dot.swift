@@ -6,7 +6,7 @@
 /// (256-bit with AVX2 when the build targets it). Measured on one Zen core, 100 000 × 1 000:
 /// this form takes 17 ms where int8 × int8 operands take 24 ms and a hand-written
 /// `SIMD32<Int8>` widening version 27 ms (the widening shuffles dominate without SSE4.1's
-/// `pmovsxbw`); see docs/benchmarks.md.
+/// `pmovsxbw`); see docs/measurements.md.
 ///
 /// The sum is exact: a product of two levels is at most 128² = 16 384, so `count` up to
 /// 2³¹ / 16 384 − 1 = 131 071 cannot overflow 32 bits (131 072 products of −128 · −128 would

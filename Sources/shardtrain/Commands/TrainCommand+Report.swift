@@ -15,6 +15,7 @@ extension TrainCommand {
         try report { try ModelFile.write(model, to: output) }
 
         let summary = fitted.summary
+        let trainSeconds = summary.trainSeconds - outcome.traceScoringSeconds
         if !summary.converged {
             StandardError.line("WARNING: training did not converge (\(summary.stopReason.rawValue) after \(summary.iterations) iterations); the model is the last iterate")
         }
@@ -23,7 +24,7 @@ extension TrainCommand {
             print(String(format: "objective %.6f after %d iterations, %.0f passes, %@ (%@) in %.3f s (load %.3f s)",
                          summary.objective, summary.iterations, summary.passes,
                          summary.converged ? "converged" : "NOT converged", summary.stopReason.rawValue,
-                         summary.trainSeconds, outcome.loadSeconds))
+                         trainSeconds, outcome.loadSeconds))
             if let stats = outcome.distributed {
                 print(String(format: "reduce rounds %d, waiting on workers %.3f s, reducing %.4f s, %d bytes sent, %d received",
                              stats.rounds, stats.waitSeconds, stats.reduceSeconds, stats.bytesSent, stats.bytesReceived))
@@ -40,7 +41,8 @@ extension TrainCommand {
             line.add("model", model.kind.rawValue)
             line.add("optimizer", summary.optimizer)
             line.add("objective", summary.objective)
-            line.add("train_seconds", summary.trainSeconds)
+            line.add("train_seconds", trainSeconds)
+            if trace != nil { line.add("trace_scoring_seconds", outcome.traceScoringSeconds) }
             line.add("load_seconds", outcome.loadSeconds)
             line.add("iterations", summary.iterations)
             line.add("passes", summary.passes)

@@ -33,10 +33,10 @@ extension TrainCommand {
         if verbose {
             StandardError.line("data: \(cluster.prepared.rowCount) rows × \(cluster.prepared.featureCount) features in \(workers) worker processes, ready in \(String(format: "%.3f", loadSeconds)) s")
         }
-        let fitted = try fit(trainer, cluster.problem, cluster.prepared, workers: workers, scoreOn: testSet)
+        let (fitted, traceScoring) = try fit(trainer, cluster.problem, cluster.prepared, workers: workers, test: testSet)
         return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
                        features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
-                       distributed: cluster.problem.statistics)
+                       distributed: cluster.problem.statistics, traceScoringSeconds: traceScoring)
     }
 
     /// The parameter server on TCP; workers on any host join with the shared secret.
@@ -63,10 +63,10 @@ extension TrainCommand {
         var loadSeconds = (clock.now - start).seconds
         let (testSet, testSeconds) = try loadTestSet(featureCount: cluster.prepared.featureCount)
         loadSeconds += testSeconds
-        let fitted = try fit(trainer, cluster.problem, cluster.prepared, workers: count, scoreOn: testSet)
+        let (fitted, traceScoring) = try fit(trainer, cluster.problem, cluster.prepared, workers: count, test: testSet)
         return Outcome(model: fitted, train: nil, test: testSet, rows: cluster.prepared.rowCount,
                        features: cluster.prepared.featureCount, loadSeconds: loadSeconds,
-                       distributed: cluster.problem.statistics)
+                       distributed: cluster.problem.statistics, traceScoringSeconds: traceScoring)
     }
 
     /// Loads the shard of a worker that has no copy of the data, from this process's `--data`.

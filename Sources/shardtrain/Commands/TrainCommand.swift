@@ -95,6 +95,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Write one JSON line per reduce round (per-worker compute and reply times, bytes) to this file.")
     var metricsOut: String?
 
+    @Option(help: "Write one JSON line per iteration (epoch) to this file: seconds of training so far, passes, objective and, with --test, the test metrics (the time scoring takes is left out of its seconds and of the run's train time).")
+    var trace: String?
+
     @Option(help: "Save the optimizer's state in this folder every --checkpoint-every iterations (epochs for sgd/adam).")
     var checkpointDir: String?
 
@@ -213,6 +216,8 @@ struct TrainCommand: ParsableCommand {
         var features: Int
         var loadSeconds: Double
         var distributed: DistributedProblem.Statistics?
+        /// Seconds spent scoring the test set for `--trace`, left out of the reported train time.
+        var traceScoringSeconds = 0.0
     }
     func run() throws {
         if verbose { StandardError.line(BLASBootstrap.describe()) }
@@ -243,33 +248,42 @@ struct TrainCommand: ParsableCommand {
         }
         let prepared = try report { try trainer.prepare(train) }
         let problem = try report { try trainer.makeLocalProblem(prepared) }
-        let fitted = try fit(trainer, problem, prepared, workers: 1, scoreOn: testSet ?? train)
+        let (fitted, traceScoring) = try fit(trainer, problem, prepared, workers: 1, test: testSet, train: train)
         return Outcome(model: fitted, train: train, test: testSet, rows: train.rowCount, features: train.featureCount,
-                       loadSeconds: loadSeconds)
+                       loadSeconds: loadSeconds, traceScoringSeconds: traceScoring)
     }
 
-    /// Runs the optimizer on `problem`, with progress on stderr.
+    /// Runs the optimizer on `problem`, with progress on stderr (scored on `test`, else
+    /// `train`) and the `--trace` learning curve (scored on `test`); returns the model and the
+    /// seconds the trace spent scoring.
     func fit(_ trainer: Trainer, _ problem: some TrainingProblem, _ prepared: PreparedTraining, workers: Int,
-                     scoreOn scoring: Dataset?) throws -> LinearModel {
-        let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: scoring,
+             test: Dataset?, train: Dataset? = nil) throws -> (LinearModel, traceScoring: Double) {
+        let progress = makeProgress(prepared: prepared, trainer: trainer, scoreOn: test ?? train,
                                     distributed: problem as? DistributedProblem)
+        let curve = try trace.map { path in
+            try LearningCurve(path: path) { report in
+                guard let test, !report.parameters.isEmpty else { return nil }
+                return try? prepared.model(from: report.parameters, summary: .placeholder, configuration: trainer.configuration)
+                    .evaluate(test)
+            }
+        }
+        defer { curve?.close() }
         var last: IterationReport?
         let (checkpoints, resumeFrom) = try checkpointing(trainer, prepared: prepared)
         let fitted = try report {
             try trainer.fit(problem, prepared: prepared, workers: workers, checkpoints: checkpoints,
                             resume: resumeFrom) { iteration in
                 last = iteration
+                curve?.record(iteration)
                 progress.update(iteration)
             }
         }
         progress.finish(last)
-        return fitted
+        return (fitted, curve?.scoringTime ?? 0)
     }
     func makeProgress(prepared: PreparedTraining, trainer: Trainer, scoreOn scoring: Dataset?,
                       distributed: DistributedProblem? = nil) -> ProgressReporter {
         let limit = trainer.configuration.maxIterations ?? (optimizer == .sgd || optimizer == .adam ? 50 : 500)
-        let placeholder = TrainingSummary(optimizer: "", iterations: 0, passes: 0, stopReason: .maxIterations,
-                                          objective: 0, objectiveHistory: [], gradientNorm: 0, trainSeconds: 0)
         let name = model == .linear ? "r2" : "accuracy"
         return ProgressReporter(quiet: quiet, maxIterations: limit, scoreName: name, cluster: distributed.map { problem in
             { [problem] in
@@ -280,7 +294,7 @@ struct TrainCommand: ParsableCommand {
             }
         }) { report in
             guard !report.parameters.isEmpty, let scoring else { return nil }
-            let candidate = prepared.model(from: report.parameters, summary: placeholder, configuration: trainer.configuration)
+            let candidate = prepared.model(from: report.parameters, summary: .placeholder, configuration: trainer.configuration)
             guard let evaluation = try? candidate.evaluate(scoring) else { return nil }
             return evaluation.values.first { $0.name == name }?.value
         }
@@ -299,6 +313,12 @@ struct TrainCommand: ParsableCommand {
         problem.afterRound = { rounds.record($0) }
         return rounds
     }
+}
+
+extension TrainingSummary {
+    /// A summary for a model built from an iterate mid-run, to score it.
+    static let placeholder = TrainingSummary(optimizer: "", iterations: 0, passes: 0, stopReason: .maxIterations,
+                                             objective: 0, objectiveHistory: [], gradientNorm: 0, trainSeconds: 0)
 }
 
 func describe(_ report: EvaluationReport) -> String {
