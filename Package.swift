@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "ShardTrain", targets: ["ShardTrain"]),
+        .library(name: "ShardTrainServing", targets: ["ShardTrainServing"]),
         .library(name: "BenchmarkKit", targets: ["BenchmarkKit"]),
         .executable(name: "shardtrain", targets: ["shardtrain"]),
     ],
@@ -15,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +44,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ShardTrainServing",
+            dependencies: [
+                "ShardTrain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "BenchmarkKit",
             dependencies: ["ShardTrain"]
         ),
@@ -46,6 +62,7 @@ let package = Package(
             name: "shardtrain",
             dependencies: [
                 "ShardTrain",
+                "ShardTrainServing",
                 "BenchmarkKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,8 +83,12 @@ let package = Package(
             dependencies: ["ShardTrain", "BenchmarkKit", "TestSupport"]
         ),
         .testTarget(
+            name: "ServingTests",
+            dependencies: ["ShardTrain", "ShardTrainServing", "TestSupport"]
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["ShardTrain", "TestSupport"]
+            dependencies: ["ShardTrain", "ShardTrainServing", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,7 @@ import ShardTrain
 
 /// The `shardtrain` command-line tool: a thin layer over the ShardTrain library.
 @main
-struct ShardTrainCommand: ParsableCommand {
+struct ShardTrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shardtrain",
         abstract: "Train, evaluate and deploy linear, logistic and softmax models.",
@@ -14,10 +14,11 @@ struct ShardTrainCommand: ParsableCommand {
         """,
         version: ShardTrainVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, PruneCommand.self,
-                      QuantizeCommand.self, ExportCommand.self, DatasetsCommand.self, BenchCommand.self, WorkerCommand.self]
+                      QuantizeCommand.self, ExportCommand.self, ServeCommand.self, DatasetsCommand.self, BenchCommand.self,
+                      WorkerCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         BLASBootstrap.ensureBestKernel()
         BLASRuntime.setThreadCount(1)
         // The library logs through swift-log; the tool shows its own messages (a warning when
@@ -29,7 +30,11 @@ struct ShardTrainCommand: ParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }

@@ -1,16 +1,16 @@
 /// A strict JSON parser (RFC 8259) for untrusted headers: it never crashes on malformed input,
 /// rejects duplicate keys, lone surrogates, unescaped control characters and trailing garbage,
 /// and limits nesting depth so that hostile input cannot exhaust the stack.
-struct JSONParser {
+package struct JSONParser {
     /// Where and why parsing failed.
-    struct SyntaxError: Error, Sendable {
+    package struct SyntaxError: Error, Sendable {
         /// Byte offset into the parsed text.
-        let offset: Int
-        let message: String
+        package let offset: Int
+        package let message: String
     }
 
     /// The deepest nesting of arrays and objects accepted.
-    static let maximumDepth = 64
+    package static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var position = 0
@@ -20,7 +20,7 @@ struct JSONParser {
 
     /// Parses one JSON value that fills `bytes` (surrounding whitespace allowed).
     /// - Throws: ``SyntaxError`` with the byte offset of the first problem.
-    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -32,7 +32,7 @@ struct JSONParser {
     }
 
     /// Parses `text` as one JSON value.
-    static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 

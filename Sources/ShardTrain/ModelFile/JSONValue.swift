@@ -3,7 +3,7 @@
 /// Numbers keep their literal text: a reader decides whether `3`, `3.0` or `1e2` is acceptable
 /// where it expects an integer. Objects keep their keys in order (duplicates are rejected by
 /// the parser).
-indirect enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -11,7 +11,7 @@ indirect enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case null
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case let (.object(a), .object(b)):
             a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -25,7 +25,7 @@ indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// The JSON type's name, for error messages ("an object", "a number", …).
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .object: "an object"
         case .array: "an array"
@@ -38,7 +38,7 @@ indirect enum JSONValue: Sendable, Equatable {
 
     /// The value of a non-negative integer literal (`0`, `17`; not `1.0`, `-1` or `1e3`) that
     /// fits in `Int`, or nil.
-    var nonNegativeInteger: Int? {
+    package var nonNegativeInteger: Int? {
         guard case .number(let text) = self,
               text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
               text == "0" || !text.hasPrefix("0")
@@ -47,17 +47,17 @@ indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// The value of any number literal as a `Double`, or nil (also nil when it overflows).
-    var finiteDouble: Double? {
+    package var finiteDouble: Double? {
         guard case .number(let text) = self, let value = Double(text), value.isFinite else { return nil }
         return value
     }
 }
 
 /// Writing JSON text: the few pieces the safetensors header and the model metadata need.
-enum JSONText {
+package enum JSONText {
     /// `text` as a JSON string literal, quotes included. Non-ASCII characters stay as UTF-8;
     /// quotes, backslashes and control characters are escaped.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
@@ -84,7 +84,7 @@ enum JSONText {
     /// A finite `Double` as a JSON number that reads back to the same value: integers
     /// without a fraction (`-1`, `3`), others in Swift's shortest round-trip form (`0.5`, `1e-07`).
     /// - Precondition: `value` is finite.
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         precondition(value.isFinite, "JSON has no NaN or infinity")
         if value == value.rounded(), abs(value) < 0x1p53 {
             return value == 0 ? "0" : String(Int64(value))

@@ -69,6 +69,8 @@ extension ModelFile {
                 metadata[Key.metrics] = value
             } else if key == dataFingerprintKey {
                 metadata[Key.dataFingerprint] = value
+            } else if key == referenceProfileKey {
+                metadata[referenceProfileKey] = value
             } else {
                 // Includes `metrics` that is not a JSON object: kept verbatim, restored on load.
                 metadata[userPrefix + key] = value

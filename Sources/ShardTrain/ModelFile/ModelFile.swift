@@ -36,6 +36,9 @@ public enum ModelFile {
     public static let metricsKey = "metrics"
     /// The ``LinearModel/metadata`` key whose value is stored as `data_fingerprint`.
     public static let dataFingerprintKey = "data_fingerprint"
+    /// The ``LinearModel/metadata`` key (and file metadata key) of the training data's
+    /// ``ReferenceProfile``, which `train` writes and `serve` compares live inputs with.
+    public static let referenceProfileKey = "reference_profile"
     /// The prefix of metadata entries carried through from ``LinearModel/metadata``.
     public static let userPrefix = "user."
 

@@ -49,7 +49,12 @@ extension LinearModel {
     /// Class probabilities, `rows × K` (softmax), or `P(positive class)` per row (logistic).
     /// For a linear model, the predicted values.
     public func probabilities(_ features: FeatureMatrix) throws(TrainingError) -> [Double] {
-        var z = try margins(features)
+        probabilities(fromMargins: try margins(features), rows: features.rows)
+    }
+
+    /// ``probabilities(_:)`` from margins already computed by ``margins(_:)`` for `rows` rows.
+    public func probabilities(fromMargins margins: [Double], rows: Int) -> [Double] {
+        var z = margins
         switch kind {
         case .linear:
             break
@@ -57,7 +62,7 @@ extension LinearModel {
             for i in z.indices { z[i] = LogisticLoss.sigmoid(z[i]) }
         case .softmax:
             let k = outputs
-            for i in 0 ..< features.rows {
+            for i in 0 ..< rows {
                 let row = i * k
                 let largest = z[row ..< row + k].max() ?? 0
                 var total = 0.0
@@ -71,7 +76,11 @@ extension LinearModel {
     /// The predicted label of every row: a class label for classifiers (`P ≥ 0.5` is positive;
     /// the most probable class for softmax), the value for regression.
     public func predict(_ features: FeatureMatrix) throws(TrainingError) -> [Double] {
-        let scores = try margins(features)
+        labels(fromMargins: try margins(features), rows: features.rows)
+    }
+
+    /// ``predict(_:)`` from margins already computed by ``margins(_:)`` for `rows` rows.
+    public func labels(fromMargins scores: [Double], rows: Int) -> [Double] {
         switch kind {
         case .linear:
             return scores
@@ -79,7 +88,7 @@ extension LinearModel {
             return scores.map { $0 >= 0 ? classes[1] : classes[0] }
         case .softmax:
             let k = outputs
-            return (0 ..< features.rows).map { i in
+            return (0 ..< rows).map { i in
                 var best = 0
                 for c in 1 ..< k where scores[i * k + c] > scores[i * k + best] { best = c }
                 return classes[best]

@@ -11,6 +11,9 @@ extension TrainCommand {
         if let trainReport { metrics.add("train", object: trainReport.json) }
         if let testReport { metrics.add("test", object: testReport.json) }
         fitted.metadata["metrics"] = metrics.rendered
+        if let profile = referenceProfile(of: fitted, train: outcome.train) {
+            fitted.metadata[ModelFile.referenceProfileKey] = profile
+        }
         let model = fitted
         try report { try ModelFile.write(model, to: output) }
 

@@ -98,6 +98,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Write one JSON line per iteration (epoch) to this file: seconds of training so far, passes, objective and, with --test, the test metrics (the time scoring takes is left out of its seconds and of the run's train time).")
     var trace: String?
 
+    @Flag(help: "Do not store the training data's reference profile (for drift monitoring by serve) in the model file.")
+    var noProfile = false
+
     @Option(help: "Save the optimizer's state in this folder every --checkpoint-every iterations (epochs for sgd/adam).")
     var checkpointDir: String?
 
