@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "BenchmarkKit", targets: ["BenchmarkKit"]),
         .executable(name: "shardtrain", targets: ["shardtrain"]),
     ],
+    traits: [
+        .trait(name: "MPI", description: "The MPI backend of train (mpirun/srun), over OpenMPI (Debian: libopenmpi-dev, openmpi-bin)."),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -27,6 +30,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
         .target(
             name: "ONNXProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -36,6 +44,7 @@ let package = Package(
             name: "ShardTrain",
             dependencies: [
                 "CBLAS",
+                .target(name: "CMPI", condition: .when(traits: ["MPI"])),
                 "ONNXProto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -9,9 +9,8 @@ import TestSupport
         let secret = folder + "/secret", wrong = folder + "/wrong"
         try "correct-horse-battery-staple\n".write(toFile: secret, atomically: true, encoding: .utf8)
         try "not-the-right-secret-at-all\n".write(toFile: wrong, atomically: true, encoding: .utf8)
-        let port = RawTCP.freePort()
 
-        let (coordinator, out, err) = try Self.startCoordinator(port: port, secret: secret, output: folder + "/tcp.model")
+        let (coordinator, out, err, port) = try Self.startCoordinator(secret: secret, output: folder + "/tcp.model")
         defer { if coordinator.isRunning { coordinator.terminate() } }
 
         // A client speaking garbage is disconnected.
@@ -44,8 +43,7 @@ import TestSupport
         let folder = Fixtures.scratchDirectory("tcp-ship")
         let secret = folder + "/secret"
         try "a-secret-long-enough-to-pass\n".write(toFile: secret, atomically: true, encoding: .utf8)
-        let port = RawTCP.freePort()
-        let (coordinator, out, err) = try Self.startCoordinator(port: port, secret: secret, output: folder + "/m",
+        let (coordinator, out, err, port) = try Self.startCoordinator(secret: secret, output: folder + "/m",
                                                                 extra: ["--data", "datasets/a9a"])
         defer { if coordinator.isRunning { coordinator.terminate() } }
         let first = try Self.startWorker(port: port, secret: secret, [])
@@ -67,9 +65,8 @@ import TestSupport
         let folder = Fixtures.scratchDirectory("tcp-replace")
         let secret = folder + "/secret", metrics = folder + "/rounds.jsonl"
         try "another-secret-long-enough\n".write(toFile: secret, atomically: true, encoding: .utf8)
-        let port = RawTCP.freePort()
         let limit = ["--max-iterations", "60"]
-        let (coordinator, out, err) = try Self.startCoordinator(port: port, secret: secret, output: folder + "/m",
+        let (coordinator, out, err, port) = try Self.startCoordinator(secret: secret, output: folder + "/m",
                                                                 extra: ["--data", "datasets/a9a", "--heartbeat-timeout", "2",
                                                                         "--metrics-out", metrics] + limit)
         defer { if coordinator.isRunning { coordinator.terminate() } }
@@ -107,25 +104,53 @@ import TestSupport
         return process
     }
 
-    /// Starts `train --listen` for two workers on `port`.
-    static func startCoordinator(port: Int, secret: String, output: String, extra: [String] = []) throws -> (Process, Pipe, Pipe) {
+    /// Starts `train --listen 127.0.0.1:0` for two workers and returns its port, read from the
+    /// `listening on` line it prints (a port picked in advance could be taken meanwhile by
+    /// another test's server or client).
+    static func startCoordinator(secret: String, output: String, extra: [String] = []) throws -> (Process, Pipe, ErrorText, Int) {
         let coordinator = Process()
         coordinator.executableURL = CLI.executable
         coordinator.currentDirectoryURL = Fixtures.repositoryRoot
-        coordinator.arguments = ["train", "--model", "logistic", "--listen", "127.0.0.1:\(port)", "--expect-workers", "2",
+        coordinator.arguments = ["train", "--model", "logistic", "--listen", "127.0.0.1:0", "--expect-workers", "2",
                                  "--secret-file", secret, "--features", "123", "--test", "datasets/a9a.t",
                                  "--worker-timeout", "60", "--quiet", "--json", "--output", output] + extra
         let out = Pipe(), err = Pipe()
         coordinator.standardOutput = out
         coordinator.standardError = err
         try coordinator.run()
-        return (coordinator, out, err)
+        let text = ErrorText(err)
+        let deadline = Date().addingTimeInterval(60)
+        while !text.seen.contains("listening on"), Date() < deadline {
+            guard text.readMore() else { break }
+        }
+        let line = text.seen.split(separator: "\n").first { $0.hasPrefix("listening on") } ?? ""
+        let port = line.split(separator: " ").dropFirst(2).first?.split(separator: ":").last.flatMap { Int($0) } ?? 0
+        return (coordinator, out, text, port)
+    }
+
+    /// A process's stderr, read as it comes; what was read stays available.
+    final class ErrorText {
+        let pipe: Pipe
+        private(set) var seen = ""
+        init(_ pipe: Pipe) { self.pipe = pipe }
+
+        /// Reads what is there (blocking until something is); false at the end.
+        func readMore() -> Bool {
+            let chunk = pipe.fileHandleForReading.availableData
+            seen += String(decoding: chunk, as: UTF8.self)
+            return !chunk.isEmpty
+        }
+
+        func rest() -> String {
+            seen += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return seen
+        }
     }
 
     /// Waits for the coordinator: its exit status, its JSON result and its stderr.
-    static func finish(_ coordinator: Process, _ out: Pipe, _ err: Pipe) throws -> (Int32, [String: Any], String) {
+    static func finish(_ coordinator: Process, _ out: Pipe, _ err: ErrorText) throws -> (Int32, [String: Any], String) {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = err.rest()
         coordinator.waitUntilExit()
         let result = try CLI.lastJSON(ExternalTool.Output(status: 0, stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr))
         return (coordinator.terminationStatus, result, stderr)

@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks, each reported as a ratio to a baseline measured in the same run.",
-        subcommands: [KernelBenchCommand.self, StreamBenchCommand.self, Int8BenchCommand.self, ScalingBenchCommand.self]
+        subcommands: [KernelBenchCommand.self, StreamBenchCommand.self, Int8BenchCommand.self, ScalingBenchCommand.self,
+                      MPIReduceBenchCommand.self]
     )
 }
 

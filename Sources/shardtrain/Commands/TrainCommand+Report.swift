@@ -35,6 +35,10 @@ extension TrainCommand {
                     print(String(format: "staleness: largest %d updates, mean %.2f", stats.largestStaleness, stats.meanStaleness))
                 }
             }
+            if let mpi = outcome.mpi {
+                print(String(format: "MPI: %d ranks, %@ reduce, %d rounds, %.3f s in broadcasts and reduces", mpi.ranks, mpi.mode,
+                             mpi.rounds, mpi.collectiveSeconds))
+            }
             if let trainReport { print("train: " + describe(trainReport)) }
             if let testReport { print("test:  " + describe(testReport)) }
             print("model written to \(output)")
@@ -49,7 +53,14 @@ extension TrainCommand {
             line.add("load_seconds", outcome.loadSeconds)
             line.add("iterations", summary.iterations)
             line.add("passes", summary.passes)
-            line.add("workers", listen == nil ? workers : expectWorkers ?? 1)
+            line.add("workers", outcome.mpi.map { $0.mode == "server" ? $0.ranks - 1 : $0.ranks } ?? (listen == nil ? workers : expectWorkers ?? 1))
+            if let mpi = outcome.mpi {
+                line.add("backend", "mpi")
+                line.add("mpi_ranks", mpi.ranks)
+                line.add("mpi_reduce", mpi.mode)
+                line.add("mpi_rounds", mpi.rounds)
+                line.add("mpi_collective_seconds", mpi.collectiveSeconds)
+            }
             line.add("converged", summary.converged)
             line.add("stop_reason", summary.stopReason.rawValue)
             line.add("rows", outcome.rows)

@@ -34,6 +34,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Hold out this fraction of the training rows as the test set (instead of --test).")
     var testFraction: Double?
 
+    @Option(help: "How workers are run: socket (worker processes started here, or joining over TCP) or mpi (the ranks of mpirun/srun; needs a build with --traits MPI).")
+    var backend: Backend = .socket
+
+    @Option(help: "With --backend mpi: server (rank 0 sums the workers' shares, MPI_Reduce) or allreduce (every rank keeps a replica, MPI_Allreduce).")
+    var reduce: MPIReduceMode?
+
     @Option(help: "Worker processes computing gradients; each reads its own shard of --data.")
     var workers: Int = 1
 
@@ -145,6 +151,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
+        try validateMPI()
         if metricsOut != nil, workers == 1, listen == nil {
             throw ValidationError("--metrics-out records reduce rounds: use it with --workers N > 1 or --listen")
         }
@@ -221,10 +228,23 @@ struct TrainCommand: ParsableCommand {
         var distributed: DistributedProblem.Statistics?
         /// Seconds spent scoring the test set for `--trace`, left out of the reported train time.
         var traceScoringSeconds = 0.0
+        /// The MPI run's ranks, mode and collectives (`--backend mpi`).
+        var mpi: MPIReport?
     }
     func run() throws {
         if verbose { StandardError.line(BLASBootstrap.describe()) }
         let trainer = try report { try Trainer(makeConfiguration()) }
+        if backend == .mpi {
+            #if MPI
+            let world = MPIWorld()
+            defer { world.finalize() }
+            guard let outcome = try fitWithMPI(trainer, data: data ?? "", world: world) else { return }
+            try finish(outcome)
+            return
+            #else
+            throw CLIError("this shardtrain was built without the MPI backend: build it with `swift build -c release --traits MPI` (needs libopenmpi-dev)")
+            #endif
+        }
         let outcome: Outcome
         if listen != nil {
             outcome = try fitWithRemoteWorkers(trainer)
@@ -330,4 +350,5 @@ func describe(_ report: EvaluationReport) -> String {
 
 extension ModelKind: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerChoice: ExpressibleByArgument {}
+extension MPIReduceMode: ExpressibleByArgument {}
 extension TrainingConfiguration.StandardizationChoice: ExpressibleByArgument {}
