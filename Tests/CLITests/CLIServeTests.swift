@@ -221,13 +221,12 @@ import TestSupport
         // A bad file as version 3: refused, version 2 keeps serving.
         try FileManager.default.createDirectory(atPath: versions + "/3", withIntermediateDirectories: true)
         try Data("not a model".utf8).write(to: URL(fileURLWithPath: versions + "/3/model.st"))
-        Thread.sleep(forTimeInterval: 0.6)
+        #expect(Self.waitUntil { server.log.contains("refused \(versions)/3/model.st") }, "\(server.log)")
         #expect(try latest() == "2")
-        #expect(server.log.contains("refused \(versions)/3/model.st"))
         // A single file overwritten in place with garbage, then with a good model: the garbage is
         // refused, the good one is served as the next version.
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: single))
-        Thread.sleep(forTimeInterval: 0.6)
+        #expect(Self.waitUntil { server.log.contains("refused \(single)") }, "\(server.log)")
         #expect(try latest("one") == "1")
         try FileManager.default.removeItem(atPath: single)
         try FileManager.default.copyItem(atPath: second, toPath: single)
@@ -239,8 +238,17 @@ import TestSupport
         #expect(metrics.contains("shardtrain_model_reloads_total{model=\"one\",result=\"refused\"} 1"))
         // A removed version folder is no longer served.
         try FileManager.default.removeItem(atPath: versions + "/1")
-        Thread.sleep(forTimeInterval: 0.6)
-        #expect(try HTTP.post(server.base + "/v2/models/a9a/versions/1/infer", json: row).status == 404)
+        #expect(Self.waitUntil { (try? HTTP.post(server.base + "/v2/models/a9a/versions/1/infer", json: row).status) == 404 })
+    }
+
+    /// Polls `condition` every 50 ms for up to `seconds`.
+    static func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
     }
 
     @Test func driftIsStableOnA9ATAndSignificantWhenAFeatureIsScaled() throws {
@@ -283,9 +291,9 @@ import TestSupport
         let metrics = try HTTP.get(server.base + "/metrics").text
         let line = metrics.split(separator: "\n").first { $0.hasPrefix("shardtrain_feature_psi{model=\"cal\",feature=\"8\"}") }
         #expect((line?.split(separator: " ").last).flatMap { Double($0) } ?? 0 > 0.25, "\(line ?? "no series")")
-        // The watcher logs the significant shift.
+        // The watcher logs the significant shift (it looks every 5 s).
         let start = Date()
-        while !server.log.contains("drift: model cal feature 8"), Date().timeIntervalSince(start) < 5 { Thread.sleep(forTimeInterval: 0.1) }
+        while !server.log.contains("drift: model cal feature 8"), Date().timeIntervalSince(start) < 15 { Thread.sleep(forTimeInterval: 0.1) }
         #expect(server.log.contains("drift: model cal feature 8 has PSI"), "\(server.log)")
     }
 
