@@ -35,7 +35,7 @@ extension TrainCommand {
                                      optimizer: configuration.makeMinimizer().name)
         if configuration.optimizer == .sgd || configuration.optimizer == .adam {
             run.batchSize = configuration.batchSize
-            let inProcess = workers == 1 && listen == nil
+            let inProcess = workers == 1 && listen == nil && backend == .socket
             run.rowOrder = inProcess ? "\(prepared.fingerprint) shuffled with seed \(configuration.seed)" : prepared.fingerprint
         }
         return run

@@ -25,8 +25,8 @@ extension TrainCommand {
         guard workers == 1, listen == nil else {
             throw ValidationError("with --backend mpi the ranks are the workers: give mpirun -np P, not --workers or --listen")
         }
-        guard optimizer == .lbfgs, !async, localSteps == nil else {
-            throw ValidationError("--backend mpi runs full-batch L-BFGS (OWL-QN with --l1); sgd, adam and exact use the socket backend")
+        guard optimizer != .exact, !async, localSteps == nil else {
+            throw ValidationError("--backend mpi runs synchronous lbfgs, sgd and adam; --optimizer exact, --async and --local-steps use the socket backend")
         }
         guard testFraction == nil else { throw ValidationError("--backend mpi reads the data in shards: give --test FILE, not --test-fraction") }
         if resume, (reduce ?? .server) == .allreduce {

@@ -11,7 +11,9 @@ import Foundation
 ///   parameters; `MPI_Allreduce` gives every rank the same sums, so the replicas stay equal and
 ///   there is no server.
 ///
-/// The setup is the socket backend's: each shard's ``ShardSummary`` is gathered to every rank
+/// It runs every optimizer the socket backend runs with synchronous steps (L-BFGS, OWL-QN, SGD,
+/// Adam): ranges of rows are interleaved over the shards and SGD/Adam shuffle each shard with the
+/// seed exactly as socket workers do. The setup is the socket backend's: each shard's ``ShardSummary`` is gathered to every rank
 /// (`MPI_Allgatherv`) and combined by ``ShardSetup/combining(_:configuration:featureCount:source:)``,
 /// so the objective, the preparation and the model are the same as with worker processes.
 public enum MPITraining {
@@ -22,8 +24,6 @@ public enum MPITraining {
         public var prepared: PreparedTraining
         /// This rank's rows as a problem, or nil (the server rank).
         public var local: LocalProblem?
-        /// The global index of this rank's first row.
-        public var offset: Int
         public var regularization: Regularization
     }
 
@@ -40,31 +40,36 @@ public enum MPITraining {
         let mine = shard.map { Message.dataSummary(ShardSummary(of: $0)).frame().encoded() } ?? []
         let gathered = world.allgather(mine)
         var summaries: [ShardSummary] = []
-        var offset = 0
         for (rank, bytes) in gathered.enumerated() where !bytes.isEmpty {
             guard let (frame, _) = try Frame.decode(bytes, peer: "rank \(rank)"),
                   case .dataSummary(let summary) = try Message(frame, peer: "rank \(rank)") else {
                 throw TransportError(.badMessage, peer: "rank \(rank)", "sent no data summary")
             }
-            if rank < world.rank { offset += summary.rows }
             summaries.append(summary)
         }
         let (setup, prepared) = try ShardSetup.combining(summaries, configuration: configuration,
                                                          featureCount: options.featureCount, source: path)
-        let local = try shard.map {
-            LocalProblem(objective: try setup.objective(for: $0), l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty)
+        let local = try shard.map { rows in
+            // SGD and Adam see each shard in the seeded order a socket worker of this rank uses.
+            let ordered = setup.shuffleSeed.map { rows.shuffled(seed: $0 &+ UInt64(shardRank) &* 0x9E37_79B9_7F4A_7C15) } ?? rows
+            return LocalProblem(objective: try setup.objective(for: ordered), l2Penalty: configuration.l2Penalty,
+                                l1Penalty: configuration.l1Penalty)
         }
         let outputs = prepared.outputs
         let regularization = Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
                                             penalizedCount: prepared.featureCount * outputs)
-        return Setup(prepared: prepared, local: local, offset: offset, regularization: regularization)
+        return Setup(prepared: prepared, local: local, regularization: regularization)
     }
 
-    /// `local`'s share of the global rows `range`, as `[loss, weight sum, gradient…]`.
-    static func share(of local: LocalProblem?, offset: Int, parameters: [Double], range: Range<Int>, count: Int) throws -> [Double] {
+    /// `local`'s share of the rows `range` of `total`, as `[loss, weight sum, gradient…]`. Ranges
+    /// are interleaved as the socket backend's are (``DistributedProblem/RowOrder/interleaved``):
+    /// `a ..< b` takes rows `⌊a·n/N⌋ ..< ⌊b·n/N⌋` of a shard of `n` rows, so a mini-batch is
+    /// spread over every rank and the batches are the socket backend's.
+    static func share(of local: LocalProblem?, total: Int, parameters: [Double], range: Range<Int>, count: Int) throws -> [Double] {
         var buffer = [Double](repeating: 0, count: 2 + count)
-        guard let local else { return buffer }
-        let low = max(range.lowerBound - offset, 0), high = min(range.upperBound - offset, local.rowCount)
+        guard let local, total > 0 else { return buffer }
+        func scaled(_ row: Int) -> Int { total.dividingFullWidth(row.multipliedFullWidth(by: local.rowCount)).quotient }
+        let low = scaled(max(0, range.lowerBound)), high = scaled(min(total, range.upperBound))
         guard low < high else { return buffer }
         let part = try local.evaluate(parameters, rows: low ..< high)
         buffer[0] = part.lossSum
@@ -115,7 +120,7 @@ public final class MPIProblem: TrainingProblem {
             sums = [Double](repeating: 0, count: 2 + parameterCount)
             world.reduceSum(&sums)
         case .allreduce:
-            sums = try MPITraining.share(of: setup.local, offset: setup.offset, parameters: parameters, range: range,
+            sums = try MPITraining.share(of: setup.local, total: rowCount, parameters: parameters, range: range,
                                          count: parameterCount)
             start = clock.now
             world.allreduceSum(&sums)
@@ -141,7 +146,7 @@ public final class MPIProblem: TrainingProblem {
             guard command[0] == 1 else { return }
             var parameters = [Double](repeating: 0, count: count)
             world.broadcast(&parameters)
-            var share = try MPITraining.share(of: setup.local, offset: setup.offset, parameters: parameters,
+            var share = try MPITraining.share(of: setup.local, total: setup.prepared.rowCount, parameters: parameters,
                                               range: Int(command[1]) ..< Int(command[2]), count: count)
             world.reduceSum(&share)
         }
