@@ -373,44 +373,62 @@ def markdown(results, repeats):
     return "\n".join(lines)
 
 
+def total(record):
+    """Load plus fit seconds (a tool timed only as a whole has no separate load)."""
+    return (record.get("load") or 0) + record["fit"]
+
+
+def standing(rows, regression):
+    """Where ShardTrain stands on one dataset, or None without both peers and ShardTrain runs:
+    the bar; the fastest peer that meets it (load + fit) and the fastest by fit alone (of those
+    timed apart); ShardTrain's fastest run to the bar on its learning curve (`early`: tool,
+    seconds of training, passes) and its fastest run that meets the bar when it stops by itself
+    (`converged`)."""
+    done = {t: r for t, r in rows.items() if "fit" in r}
+    ours = {t: r for t, r in done.items() if t.startswith("shardtrain")}
+    bar = quality_bar(rows, regression)
+    if not bar or not ours:
+        return None
+    text, meets = bar
+    metric = (lambda r: r["rmse"]) if regression else (lambda r: r["accuracy"])
+    rivals = {t: r for t, r in done.items() if not t.startswith("shardtrain") and meets(metric(r))}
+    timed = {t: r for t, r in rivals.items() if r.get("load") is not None}
+    reached = {t: x for t, r in ours.items() if (x := to_bar(r, meets)) is not None}
+    early = min(reached, key=lambda t: (ours[t].get("load") or 0) + reached[t][0], default=None)
+    converged = [t for t, r in ours.items() if meets(metric(r))]
+    return {"bar": text, "meets": meets, "metric": metric, "done": done, "ours": ours, "reached": reached,
+            "fastest": min(rivals, key=lambda t: total(rivals[t])), "rivals": rivals,
+            "fit_fastest": min(timed, key=lambda t: timed[t]["fit"], default=None),
+            "early": (early, *reached[early]) if early else None,
+            "converged": min(converged, key=lambda t: total(ours[t]), default=None)}
+
+
 def verdict(rows, regression):
     """Whether ShardTrain is the fastest of the runs that meet the bar, load included and
     excluded: first with every tool at its own stopping rule, then with ShardTrain's time to
     the bar read from its learning curve."""
-    done = {t: r for t, r in rows.items() if "fit" in r}
-    peers = {t: r for t, r in done.items() if not t.startswith("shardtrain")}
-    ours = {t: r for t, r in done.items() if t.startswith("shardtrain")}
-    bar = quality_bar(rows, regression)
-    if not bar or not ours:
+    s = standing(rows, regression)
+    if not s:
         return "Not enough runs for a verdict."
-    text, meets = bar
-    metric = (lambda r: r["rmse"]) if regression else (lambda r: r["accuracy"])
-    total = lambda r: (r.get("load") or 0) + r["fit"]
-    rivals = {t: r for t, r in peers.items() if meets(metric(r))}
-    fastest = min(rivals, key=lambda t: total(rivals[t]))
-    timed = {t: r for t, r in rivals.items() if r.get("load") is not None}
-    fit_fastest = min(timed, key=lambda t: timed[t]["fit"]) if timed else None
+    fastest, fit_fastest, rivals = s["fastest"], s["fit_fastest"], s["rivals"]
 
     def against(label, ours_total, ours_fit):
         line = f"{label} {ours_total:.3f} s load + fit against the fastest peer that meets the bar, {fastest}, " \
                f"{total(rivals[fastest]):.3f} s (ratio {ours_total / total(rivals[fastest]):.2f})"
         if fit_fastest:
-            line += f"; fit alone {ours_fit:.3f} s against {fit_fastest}'s {timed[fit_fastest]['fit']:.3f} s " \
-                    f"(ratio {ours_fit / timed[fit_fastest]['fit']:.2f})"
+            line += f"; fit alone {ours_fit:.3f} s against {fit_fastest}'s {rivals[fit_fastest]['fit']:.3f} s " \
+                    f"(ratio {ours_fit / rivals[fit_fastest]['fit']:.2f})"
         return line
 
-    lines = [f"Verdict ({text}):", ""]
-    converged = {t: r for t, r in ours.items() if meets(metric(r))}
-    if converged:
-        our = min(converged, key=lambda t: total(converged[t]))
-        lines.append("- " + against(f"At every tool's own stopping rule, {our}", total(done[our]), done[our]["fit"]) + ".")
+    lines = [f"Verdict ({s['bar']}):", ""]
+    if s["converged"]:
+        our = s["ours"][s["converged"]]
+        lines.append("- " + against(f"At every tool's own stopping rule, {s['converged']}", total(our), our["fit"]) + ".")
     else:
         lines.append("- At its own stopping rule ShardTrain does not meet the bar.")
-    early = {t: reached for t, r in ours.items() if (reached := to_bar(r, meets)) is not None}
-    if early:
-        our = min(early, key=lambda t: (ours[t].get("load") or 0) + early[t][0])
-        seconds, passes = early[our]
-        lines.append("- " + against(f"Time to the bar, {our} ({passes:.0f} passes)", (ours[our].get("load") or 0) + seconds,
+    if s["early"]:
+        tool, seconds, passes = s["early"]
+        lines.append("- " + against(f"Time to the bar, {tool} ({passes:.0f} passes)", (s["ours"][tool].get("load") or 0) + seconds,
                                     seconds) + " (the peers at their own stopping rules).")
     return "\n".join(lines)
 

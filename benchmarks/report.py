@@ -12,7 +12,7 @@ import argparse, glob, json, math, os, platform, re, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from compare_peers import quality_bar, to_bar  # noqa: E402  (the bar is the peers report's own)
+from compare_peers import standing, total  # noqa: E402  (the verdict is the peers report's own)
 
 
 def machine():
@@ -36,6 +36,16 @@ def machine():
     blas = f"OpenBLAS {blas.stdout.split('+')[0]}" if blas.returncode == 0 and blas.stdout else "OpenBLAS"
     return (f"{info.get('model name', platform.processor())}, {os.cpu_count()} cores ({vector}), "
             f"{memory:.0f} GiB of memory, {system}, {blas}, release builds")
+
+
+def measured(docs, name):
+    """The JSON a benchmark script left in docs/, or None when it has not run."""
+    path = os.path.join(docs, name)
+    return json.load(open(path)) if os.path.exists(path) else None
+
+
+def missing(script):
+    return [f"No results yet: run `{script}`.", ""]
 
 
 def fmt(value, digits=3):
@@ -70,7 +80,7 @@ def scaling_section(docs):
              "communication, reduce and the coordinator's own work, next to the stream-read floor measured in",
              "the same run. `benchmarks/scaling.sh` runs it on a dense and a sparse synthetic set.", ""]
     if not reports:
-        return lines + ["No scaling report yet: run `benchmarks/scaling.sh`.", ""]
+        return lines + missing("benchmarks/scaling.sh")
     model_rows = []
     for path in reports:
         report = json.load(open(path))
@@ -136,10 +146,10 @@ def micro_section(docs):
              "one core): `benchmarks/microbenchmarks.sh` runs them, writes [microbenchmarks.md](microbenchmarks.md)",
              "and checks the thresholds committed in `benchmarks/Thresholds` (a 90th percentile more than 40 %",
              "above the recorded one fails).", ""]
-    path = os.path.join(docs, "microbenchmarks.json")
-    if not os.path.exists(path):
-        return lines + ["No microbenchmark results yet: run `benchmarks/microbenchmarks.sh`.", ""]
-    kernels = json.load(open(path))["kernels"]
+    data = measured(docs, "microbenchmarks.json")
+    if data is None:
+        return lines + missing("benchmarks/microbenchmarks.sh")
+    kernels = data["kernels"]
     lines += ["| kernel | median µs | stream read µs | ratio |", "|---|---|---|---|"]
     for k in kernels:
         lines.append(f"| {k['title']} | {k['median_us']:.0f} | {k['stream_us']:.0f} | {k['median_us'] / k['stream_us']:.2f}× |")
@@ -173,48 +183,35 @@ def peers_section(docs):
              "rule set in advance*: the fastest ShardTrain run that meets the bar when it stops by itself, at the",
              "default rule (relative objective change 1e-10 for L-BFGS, a tight default) or with `--tolerance 1e-3`",
              "(the `-loose` runs); this is what a user who cannot look at the test set gets.", ""]
-    path = os.path.join(docs, "peers.json")
-    if not os.path.exists(path):
-        return lines + ["No results yet: run `Scripts/compare-peers`.", ""]
-    results = json.load(open(path))
+    results = measured(docs, "peers.json")
+    if results is None:
+        return lines + missing("Scripts/compare-peers")
     lines += ["| dataset | bar | ShardTrain to the bar, load + fit (fit alone) | stopping rule set in advance, load + fit | "
               "fastest peer at the bar, load + fit | ratio, load included | fastest peer fit alone | ratio, load excluded | met |",
               "|---|---|---|---|---|---|---|---|---|"]
     notes = []
     for dataset, rows in results.items():
-        regression = any("rmse" in r for r in rows.values())
-        bar = quality_bar(rows, regression)
-        done = {t: r for t, r in rows.items() if "fit" in r}
-        ours = {t: r for t, r in done.items() if t.startswith("shardtrain")}
-        if not bar or not ours:
+        s = standing(rows, any("rmse" in r for r in rows.values()))
+        if not s:
             continue
-        text, meets = bar
-        metric = (lambda r: r["rmse"]) if regression else (lambda r: r["accuracy"])
-        total = lambda r: (r.get("load") or 0) + r["fit"]
-        rivals = {t: r for t, r in done.items() if not t.startswith("shardtrain") and meets(metric(r))}
-        fastest = min(rivals, key=lambda t: total(rivals[t]))
-        timed = {t: r for t, r in rivals.items() if r.get("load") is not None}
-        fit_fastest = min(timed, key=lambda t: timed[t]["fit"]) if timed else None
-        reached = {t: x for t, r in ours.items() if (x := to_bar(r, meets)) is not None}
-        if not reached:
-            lines.append(f"| {dataset} | {text.split('; ')[0]} | not reached | | {fastest} {total(rivals[fastest]):.3f} s | | | | no |")
+        ours, rivals, fastest, fit_fastest = s["ours"], s["rivals"], s["fastest"], s["fit_fastest"]
+        done, metric, meets, bar = s["done"], s["metric"], s["meets"], s["bar"].split("; ")[0].replace("best peer ", "")
+        if not s["early"]:
+            lines.append(f"| {dataset} | {bar} | not reached | | {fastest} {total(rivals[fastest]):.3f} s | | | | no |")
             continue
-        our = min(reached, key=lambda t: (ours[t].get("load") or 0) + reached[t][0])
-        seconds, passes = reached[our]
+        our, seconds, passes = s["early"]
         our_total = (ours[our].get("load") or 0) + seconds
-        stopping = {t: r for t, r in ours.items() if meets(metric(r))}
-        own = min(stopping, key=lambda t: total(stopping[t])) if stopping else None
+        own = s["converged"]
         ratio_in = our_total / total(rivals[fastest])  # the met column is about time to the bar
-        fast_fit = min(reached, key=lambda t: reached[t][0])
-        ratio_out = reached[fast_fit][0] / timed[fit_fastest]["fit"] if fit_fastest else None
+        fast_fit = min(s["reached"], key=lambda t: s["reached"][t][0])
+        ratio_out = s["reached"][fast_fit][0] / rivals[fit_fastest]["fit"] if fit_fastest else None
         met = ratio_in < 1 and (ratio_out is None or ratio_out < 1)
         status = "yes" if met else "load included only" if ratio_in < 1 else "load excluded only" if ratio_out and ratio_out < 1 else "no"
-        lines.append(f"| {dataset} | {text.split('; ')[0].replace('best peer ', '')} | {our}: {our_total:.3f} s "
-                     f"({seconds:.3f} s, {passes:.0f} passes) | "
+        lines.append(f"| {dataset} | {bar} | {our}: {our_total:.3f} s ({seconds:.3f} s, {passes:.0f} passes) | "
                      + (f"{own}: {total(ours[own]):.3f} s ({ours[own].get('passes') or 0:.0f} passes, ratio "
                         f"{total(ours[own]) / total(rivals[fastest]):.2f})" if own else "does not meet the bar")
                      + f" | {fastest}: {total(rivals[fastest]):.3f} s | {ratio_in:.2f} | "
-                     + (f"{fit_fastest}: {timed[fit_fastest]['fit']:.3f} s | {ratio_out:.2f}" if fit_fastest else "— | —")
+                     + (f"{fit_fastest}: {rivals[fit_fastest]['fit']:.3f} s | {ratio_out:.2f}" if fit_fastest else "— | —")
                      + f" | {status if met else '**' + status + '**'} |")
         if not met:
             notes.append((dataset, our, ratio_in, ratio_out, fit_fastest))
@@ -261,10 +258,9 @@ def serving_section(docs):
              "connections) with single-row KServe v2 infer requests (123 FP32 values as JSON), first steadily,",
              "then while a new version of the model is put in place by rename halfway through; a poller measures",
              "how long until the new version answers. wrk and the server share the machine's cores.", ""]
-    path = os.path.join(docs, "serving.json")
-    if not os.path.exists(path):
-        return lines + ["No results yet: run `benchmarks/serve-load.sh`.", ""]
-    r = json.load(open(path))
+    r = measured(docs, "serving.json")
+    if r is None:
+        return lines + missing("benchmarks/serve-load.sh")
     lines += ["| run | seconds | requests | requests/s | p50 ms | p90 ms | p99 ms | errors | new version served after |",
               "|---|---|---|---|---|---|---|---|---|"]
     for name, run in (("steady", r["steady"]), ("model replaced mid-run", r["reload"])):
@@ -307,10 +303,9 @@ def mpi_section(docs):
              "with P = 2 and 3 workers: worker processes over Unix sockets, MPI with rank 0 as the server",
              "(`MPI_Bcast` + `MPI_Reduce`, P + 1 ranks) and MPI with a replica on every rank (`MPI_Allreduce`, P",
              "ranks); then the reduce step alone (no compute) for 100 and 100,000 parameters on 3 ranks.", ""]
-    path = os.path.join(docs, "mpi.json")
-    if not os.path.exists(path):
-        return lines + ["No results yet: run `benchmarks/mpi.sh`.", ""]
-    r = json.load(open(path))
+    r = measured(docs, "mpi.json")
+    if r is None:
+        return lines + missing("benchmarks/mpi.sh")
     lines += ["| workers | backend | s / iteration | passes | ratio to the socket backend |", "|---|---|---|---|---|"]
     for p in sorted({t["workers"] for t in r["train"]}):
         rows = [t for t in r["train"] if t["workers"] == p]

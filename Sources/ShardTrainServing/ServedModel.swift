@@ -46,9 +46,7 @@ public final class ServedModel: Sendable {
         } catch {
             throw ServingError(.unprocessableContent, "\(path): \(error.description)")
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return ServedModel(name: name, version: version, path: path, model: model, profile: profile, loadSeconds: seconds,
+        return ServedModel(name: name, version: version, path: path, model: model, profile: profile, loadSeconds: (clock.now - start).seconds,
                            identity: identity, windowRows: windowRows)
     }
 }
