@@ -38,7 +38,7 @@ public struct Int8InferenceBenchmark: Sendable {
     /// Generates the batch, fits and quantizes the model, and times the three paths.
     public func run() throws -> Result {
         let data = SyntheticData.generate(kind: .logistic, rows: rows, features: features, noise: 0, seed: seed)
-        let sample = Dataset(features: data.features.rows(at: Array(0 ..< min(rows, 5_000))),
+        let sample = Dataset(uncheckedFeatures: data.features.rows(at: Array(0 ..< min(rows, 5_000))),
                              labels: Array(data.labels.prefix(5_000)))
         var configuration = TrainingConfiguration(kind: .logistic)
         configuration.maxIterations = 20

@@ -57,7 +57,7 @@ public struct KernelBenchmark: Sendable {
 
     private func measure(name: String, dataset: Dataset, bytesOf: (FeatureMatrix) -> [Float]) -> Result {
         let targets = dataset.labels.map { $0 > 0 ? 1.0 : 0.0 }
-        let objective = Objective(loss: LogisticLoss(), features: dataset.features, targets: targets)
+        let objective = Objective(unchecked: LogisticLoss(), features: dataset.features, targets: targets)
         var generator = SeededGenerator(seed: seed &+ 1)
         let parameters = (0 ..< objective.parameterCount).map { _ in generator.nextGaussian() * 0.1 }
         var workspace = KernelWorkspace(features: objective.features.columns, outputs: objective.outputs, blockRows: blockRows)

@@ -34,7 +34,7 @@ struct InferenceRequest: Sendable {
             }
             offsets.append(indices.count)
         }
-        return .sparse(SparseMatrix(rows: matrix.rows, columns: matrix.columns, rowOffsets: offsets, columnIndices: indices, values: values))
+        return .sparse(SparseMatrix(uncheckedRows: matrix.rows, columns: matrix.columns, rowOffsets: offsets, columnIndices: indices, values: values))
     }
 }
 

@@ -69,7 +69,7 @@ enum KServeRequest {
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw .badRequest("input \"\(name)\": row \(bad / featureCount + 1), feature \(bad % featureCount + 1) is \(values[bad]); NaN and infinite inputs are refused")
         }
-        var request = InferenceRequest(rows: .dense(DenseMatrix(rows: batch, columns: featureCount, values: values)))
+        var request = InferenceRequest(rows: .dense(DenseMatrix(uncheckedRows: batch, columns: featureCount, values: values)))
         if case .string(let id)? = RequestJSON.field("id", in: fields) { request.id = id }
         var binaryAll = false
         if case .object(let parameters)? = RequestJSON.field("parameters", in: fields),

@@ -26,7 +26,7 @@ enum TFServingRequest {
                     values.append(try RequestJSON.number(item, "\(key)[\(r)][\(j)]"))
                 }
             }
-            return InferenceRequest(rows: .dense(DenseMatrix(rows: rows.count, columns: featureCount, values: values)))
+            return InferenceRequest(rows: .dense(DenseMatrix(uncheckedRows: rows.count, columns: featureCount, values: values)))
         }
         var offsets = [0]
         var indices: [Int32] = []
@@ -53,7 +53,7 @@ enum TFServingRequest {
             }
             offsets.append(indices.count)
         }
-        return InferenceRequest(rows: .sparse(SparseMatrix(rows: rows.count, columns: featureCount, rowOffsets: offsets,
+        return InferenceRequest(rows: .sparse(SparseMatrix(uncheckedRows: rows.count, columns: featureCount, rowOffsets: offsets,
                                                            columnIndices: indices, values: values)))
     }
 }

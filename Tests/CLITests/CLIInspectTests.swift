@@ -8,7 +8,7 @@ import TestSupport
     @Test func foreignSafeTensorsFileIsDescribed() throws {
         let folder = Fixtures.scratchDirectory("cli-inspect")
         let path = folder + "/embeddings.safetensors"
-        let write = try ExternalTool.run("/usr/bin/env", ["python3", "-c", """
+        let write = try ExternalTool.run("/usr/bin/env", [ExternalTool.python, "-c", """
             import sys, numpy as np
             from safetensors.numpy import save_file
             save_file({"embedding": np.zeros((3, 4), dtype=np.float16), "ids": np.arange(5, dtype=np.int64)},

@@ -166,7 +166,7 @@ import TestSupport
         print("probabilities", *map(repr, result.as_numpy("probabilities").flatten().tolist()))
         print("json_labels", *map(repr, as_json.as_numpy("label").tolist()))
         """
-        let run = try ExternalTool.run("python3", ["-c", script, "127.0.0.1:\(server.port)", "datasets/a9a.t"])
+        let run = try ExternalTool.run(ExternalTool.python, ["-c", script, "127.0.0.1:\(server.port)", "datasets/a9a.t"])
         #expect(run.status == 0, "tritonclient: \(run.stderr)")
         var reply: [String: [String]] = [:]
         for line in run.stdout.split(separator: "\n") {

@@ -10,7 +10,7 @@ struct DriftWindowTests {
                                           score: .init(edges: [0.5], expected: [0.5, 0.5]), rows: 100)
 
     static func rows(_ values: [Float]) -> FeatureMatrix {
-        .dense(DenseMatrix(rows: values.count, columns: 1, values: values))
+        .dense(try! DenseMatrix(rows: values.count, columns: 1, values: values))
     }
 
     @Test func matchingRowsAreStableAndAShiftIsSignificant() {
@@ -31,7 +31,7 @@ struct DriftWindowTests {
     @Test func sparseRowsCountTheirZerosInTheZeroBin() {
         let window = DriftWindow(profile: Self.profile, capacity: 10)
         // Four rows, one stored 1.0 in the first: three zeros implied.
-        let matrix = SparseMatrix(rows: 4, columns: 1, rowOffsets: [0, 1, 1, 1, 1], columnIndices: [0], values: [1])
+        let matrix = try! SparseMatrix(rows: 4, columns: 1, rowOffsets: [0, 1, 1, 1, 1], columnIndices: [0], values: [1])
         window.record(.sparse(matrix), scores: [0.2, 0.2, 0.8, 0.8])
         let expected = ReferenceProfile.psi(expected: [0.5, 0.5, 0], observed: [3, 1, 0])
         #expect(abs(window.report().featurePSI[0] - expected) < 1e-12)

@@ -32,7 +32,7 @@ struct RequestParsingTests {
     }
 
     @Test func mostlyZeroRowsAreScoredAsSparseRows() {
-        let dense = FeatureMatrix.dense(DenseMatrix(rows: 2, columns: 4, values: [0, 0, 2, 0, 1, 0, 0, 0]))
+        let dense = FeatureMatrix.dense(try! DenseMatrix(rows: 2, columns: 4, values: [0, 0, 2, 0, 1, 0, 0, 0]))
         guard case .sparse(let matrix) = InferenceRequest.scoringLayout(dense) else {
             Issue.record("expected sparse rows")
             return

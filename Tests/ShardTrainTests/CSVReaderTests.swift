@@ -14,7 +14,7 @@ import TestSupport
 
     @Test func headerlessLastColumnLabel() throws {
         let d = try parse("1,2,3\n4.5,-5e1,6\n")
-        #expect(dense(d) == DenseMatrix(rows: 2, columns: 2, values: [1, 2, 4.5, -50]))
+        #expect(try dense(d) == DenseMatrix(rows: 2, columns: 2, values: [1, 2, 4.5, -50]))
         #expect(d.labels == [3, 6])
     }
 

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct DenseSparseStorageTests {
     @Test func sparseRoundTripKeepsEveryEntry() {
-        let dense = DenseMatrix(rows: 3, columns: 4, values: [1, 0, 2, 0, 0, 0, 0, 0, 0, 3, 0, 4])
+        let dense = try! DenseMatrix(rows: 3, columns: 4, values: [1, 0, 2, 0, 0, 0, 0, 0, 0, 3, 0, 4])
         let sparse = dense.sparsified()
         #expect(sparse.storedCount == 4)
         #expect(sparse.rowOffsets == [0, 2, 2, 4])

@@ -15,9 +15,9 @@ import TestSupport
         }
         var configuration = TrainingConfiguration(kind: .logistic)
         configuration.standardization = .off
-        let model = try Trainer(configuration).fit(Dataset(features: .dense(matrix), labels: targets))
+        let model = try Trainer(configuration).fit(try Dataset(features: .dense(matrix), labels: targets))
         let pruned = try Pruning(.sparsity(0.5)).apply(to: model)
-        let tuned = try FineTuning(maxIterations: 200).refit(pruned, on: Dataset(features: .dense(matrix), labels: targets))
+        let tuned = try FineTuning(maxIterations: 200).refit(pruned, on: try Dataset(features: .dense(matrix), labels: targets))
 
         #expect(zip(pruned.weights, tuned.weights).allSatisfy { ($0 == 0) == ($1 == 0) })
         #expect(tuned.weights.count(where: { $0 == 0 }) == 10)
@@ -62,7 +62,7 @@ import TestSupport
 
     @Test func rejectsDataOfAnotherWidth() throws {
         let model = ModelFileSamples.logistic()
-        let data = Dataset(features: .dense(DenseMatrix(rows: 2, columns: 3)), labels: [1, -1])
+        let data = try Dataset(features: .dense(try DenseMatrix(rows: 2, columns: 3)), labels: [1, -1])
         #expect(throws: TrainingError.self) { try FineTuning(maxIterations: 5).refit(model, on: data) }
         #expect(throws: TrainingError.self) { try FineTuning(maxIterations: 0) }
     }

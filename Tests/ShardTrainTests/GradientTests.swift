@@ -14,7 +14,7 @@ import TestSupport
         case .logistic: LogisticLoss()
         case .softmax: SoftmaxLoss(classes: 3)
         }
-        return Objective(loss: loss, features: features, targets: targets, sampleWeights: weights)
+        return try! Objective(loss: loss, features: features, targets: targets, sampleWeights: weights)
     }
 
     static func randomParameters(_ count: Int, seed: UInt64) -> [Double] {

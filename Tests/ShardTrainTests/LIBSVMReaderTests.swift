@@ -86,7 +86,7 @@ import TestSupport
     }
 
     @Test func writerWritesDenseRowsSparsely() {
-        let dense = Dataset(features: .dense(DenseMatrix(rows: 2, columns: 3, values: [0, 1.5, 0, 2, 0, 0])), labels: [1, -0.5])
+        let dense = try! Dataset(features: .dense(try! DenseMatrix(rows: 2, columns: 3, values: [0, 1.5, 0, 2, 0, 0])), labels: [1, -0.5])
         #expect(String(decoding: LIBSVMWriter.encode(dense), as: UTF8.self) == "1 2:1.5\n-0.5 1:2\n")
     }
 }

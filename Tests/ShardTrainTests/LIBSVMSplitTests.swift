@@ -44,7 +44,7 @@ import TestSupport
         let path = Fixtures.writeTemporaryFile("1 1:1\n2 1:2\n3 1:3\n4 0:1\n")
         let rows = try LIBSVMReader(featureCount: 1).read(path: path, byteRanges: [12 ..< 18, 0 ..< 6, 6 ..< 6])
         #expect(rows.labels == [3, 1])
-        #expect(rows.features == .sparse(SparseMatrix(rows: 2, columns: 1, rowOffsets: [0, 1, 2], columnIndices: [0, 0], values: [3, 1])))
+        #expect(rows.features == .sparse(try SparseMatrix(rows: 2, columns: 1, rowOffsets: [0, 1, 2], columnIndices: [0, 0], values: [3, 1])))
         expectDataError(.badIndex, line: 4, column: 3, message: "1-based") {
             try LIBSVMReader().read(path: path, byteRanges: [0 ..< 6, 18 ..< 24])
         }

@@ -22,7 +22,7 @@ import TestSupport
 
     @Test func writerReaderRoundTrip() throws {
         let folder = Fixtures.scratchDirectory("npyrt")
-        let matrix = DenseMatrix(rows: 3, columns: 2, values: [1, -2.5, 0.1, 4, 5, 6e-7])
+        let matrix = try DenseMatrix(rows: 3, columns: 2, values: [1, -2.5, 0.1, 4, 5, 6e-7])
         try NPYWriter.write(matrix, to: folder + "/x.npy")
         try NPYWriter.write([1, 0, -3.25], to: folder + "/y.npy")
         let d = try DatasetLoader.load(folder + "/x.npy", options: DataLoadOptions(labelsPath: folder + "/y.npy"))
@@ -70,7 +70,7 @@ import TestSupport
 
     @Test func labelCountMismatch() throws {
         let folder = Fixtures.scratchDirectory("npymm")
-        try NPYWriter.write(DenseMatrix(rows: 2, columns: 1, values: [1, 2]), to: folder + "/x.npy")
+        try NPYWriter.write(try DenseMatrix(rows: 2, columns: 1, values: [1, 2]), to: folder + "/x.npy")
         try NPYWriter.write([1, 2, 3], to: folder + "/y.npy")
         expectDataError(.labelCountMismatch, line: nil, column: nil, message: "3 labels for 2 feature rows") {
             try NPYReader().read(featuresPath: folder + "/x.npy", labelsPath: folder + "/y.npy")
@@ -100,13 +100,13 @@ import TestSupport
         """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
+        process.arguments = [ExternalTool.python, "-c", script]
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return }  // no python3: nothing to compare with
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return }  // numpy missing
         let d = try NPYReader().read(featuresPath: folder + "/x.npy", labelsPath: folder + "/y.npy")
-        #expect(d.features == .dense(DenseMatrix(rows: 4, columns: 3, values: (0 ..< 12).map { Float($0) / 4 })))
+        #expect(d.features == .dense(try DenseMatrix(rows: 4, columns: 3, values: (0 ..< 12).map { Float($0) / 4 })))
         #expect(d.labels == [1, -1, 1, -1])
         #expect(try NPYReader().readMatrix(path: folder + "/x64.npy").values == [0.1, 0.2])
     }

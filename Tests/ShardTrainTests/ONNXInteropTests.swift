@@ -19,7 +19,7 @@ import TestSupport
         }
         if matrix.columns < model.featureCount {
             // A test file may stop before the last feature: pad with zero columns.
-            var padded = DenseMatrix(rows: matrix.rows, columns: model.featureCount)
+            var padded = try DenseMatrix(rows: matrix.rows, columns: model.featureCount)
             for i in 0 ..< matrix.rows { for j in 0 ..< matrix.columns { padded[i, j] = matrix[i, j] } }
             matrix = padded
         }
@@ -62,7 +62,7 @@ import TestSupport
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, folder, model.kind.rawValue, String(model.outputs)]
+        process.arguments = [ExternalTool.python, "-c", script, folder, model.kind.rawValue, String(model.outputs)]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

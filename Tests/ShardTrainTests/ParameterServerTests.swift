@@ -33,7 +33,7 @@ import TestSupport
     func distributedEvaluationEqualsLocal(kind: ModelKind) throws {
         let (matrix, targets, _) = ReferenceObjective.randomProblem(kind: kind, rows: 900, features: 12)
         let labels = kind == .softmax ? targets.map { $0 + 1 } : targets
-        let dataset = Dataset(features: .dense(matrix), labels: labels)
+        let dataset = try Dataset(features: .dense(matrix), labels: labels)
         let configuration = TrainingConfiguration(kind: kind)
         let trainer = try Trainer(configuration)
         let localPrepared = try trainer.prepare(dataset)
@@ -62,7 +62,7 @@ import TestSupport
     /// the rows add up to the whole data.
     @Test func interleavedBatchesSpreadOverWorkersAndPartitionTheData() throws {
         let (matrix, targets, _) = ReferenceObjective.randomProblem(kind: .logistic, rows: 1000, features: 6)
-        let dataset = Dataset(features: .dense(matrix), labels: targets)
+        let dataset = try Dataset(features: .dense(matrix), labels: targets)
         let (remote, _, _) = try Self.cluster(dataset, shards: 3, configuration: TrainingConfiguration(kind: .logistic))
         defer { remote.shutdown() }
         var rounds: [DistributedProblem.RoundRecord] = []

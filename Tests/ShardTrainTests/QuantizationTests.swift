@@ -101,7 +101,7 @@ import TestSupport
     }
 
     @Test func minMaxCalibrationMapsZeroExactly() throws {
-        let features = FeatureMatrix.dense(DenseMatrix(rows: 1, columns: 3, values: [-1, 0, 3]))
+        let features = FeatureMatrix.dense(try DenseMatrix(rows: 1, columns: 3, values: [-1, 0, 3]))
         let input = try InputQuantization(calibratingOn: features, method: .minMax)
         #expect(input.scale == Float(4.0 / 255))
         #expect(input.zeroPoint == -64)   // round(−128 + 1 / (4/255)) = round(−64.25)
@@ -110,7 +110,7 @@ import TestSupport
         #expect(input.quantize(-1) == -128)
         #expect(input.quantize(1000) == 127 && input.quantize(-1000) == -128)
         // Percentile 99 of 0 … 100 is 99; the lower end (1) is widened to 0.
-        let ramp = FeatureMatrix.dense(DenseMatrix(rows: 1, columns: 101, values: (0 ... 100).map(Float.init)))
+        let ramp = FeatureMatrix.dense(try DenseMatrix(rows: 1, columns: 101, values: (0 ... 100).map(Float.init)))
         let robust = try InputQuantization(calibratingOn: ramp, method: .percentile(99))
         #expect(robust.scale == Float(99.0 / 255))
         #expect(robust.zeroPoint == -128)
@@ -145,7 +145,7 @@ import TestSupport
         let model = LinearModel(kind: .softmax, featureCount: 70, weights: weights, intercepts: [0.5, -0.25, 0.1],
                                 classes: [0, 1, 2], standardization: nil, summary: ModelFileSamples.summary)
         let values = (0 ..< 50 * 70).map { i in i % 5 == 0 ? 0 : Float(Double(generator.next() >> 11) / 0x1p53 * 5 - 2) }
-        return (model, DenseMatrix(rows: 50, columns: 70, values: values))
+        return (model, try! DenseMatrix(rows: 50, columns: 70, values: values))
     }
 
     @Test func int8MarginsMatchAScalarReferenceForDenseSparseAndPreQuantizedRows() throws {
@@ -217,7 +217,7 @@ import TestSupport
     @Test func recordsTheStepAndTheMetricsAfterIt() throws {
         let (model, matrix) = Self.sample()
         let labels = try model.predict(.dense(matrix))
-        let data = Dataset(features: .dense(matrix), labels: labels)
+        let data = try Dataset(features: .dense(matrix), labels: labels)
         let quantized = try Quantization(inputCalibration: .percentile(99.9)).apply(to: model, calibration: .dense(matrix), evaluation: data)
         let record = try #require(quantized.metadata[Quantization.metadataKey])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])

@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct QuantizedModelFileTests {
     /// The sample softmax model (3 × 4), per-channel int8 with int8 inputs.
     private static func quantizedSoftmax() throws -> LinearModel {
-        let features = FeatureMatrix.dense(DenseMatrix(rows: 2, columns: 4, values: [-1, 0, 2, 3, 0.5, 1, 0, -0.25]))
+        let features = FeatureMatrix.dense(try DenseMatrix(rows: 2, columns: 4, values: [-1, 0, 2, 3, 0.5, 1, 0, -0.25]))
         return try Quantization(granularity: .perChannel, inputCalibration: .minMax)
             .apply(to: ModelFileSamples.softmax(standardized: true, metadata: ModelFileSamples.metadata), calibration: features)
     }

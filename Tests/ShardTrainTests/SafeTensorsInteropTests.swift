@@ -11,7 +11,7 @@ import TestSupport
     private static func python(_ script: String, _ arguments: [String] = []) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
+        process.arguments = [ExternalTool.python, "-c", script] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -196,7 +196,7 @@ import TestSupport
     /// reads them and dequantizes them as docs/model-file.md says, to the weights we hold.
     @Test func pythonDequantizesOurInt8Files() throws {
         guard Self.requirePythonSafetensors() else { return }
-        let calibration = FeatureMatrix.dense(DenseMatrix(rows: 2, columns: 4, values: [-1, 0, 2, 3, 0.5, 1, 0, -0.25]))
+        let calibration = FeatureMatrix.dense(try DenseMatrix(rows: 2, columns: 4, values: [-1, 0, 2, 3, 0.5, 1, 0, -0.25]))
         let dense = try Quantization(granularity: .perChannel, inputCalibration: .minMax)
             .apply(to: ModelFileSamples.softmax(), calibration: calibration)
         let sparseWeights = (0 ..< 300).map { $0 % 25 == 4 ? Double($0) / 40 - 3 : 0 }

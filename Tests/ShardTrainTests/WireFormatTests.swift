@@ -7,7 +7,7 @@ import TestSupport
     static let messages: [Message] = [
         .hello(rank: 3),
         .dataSummary(ShardSummary(rows: 10, columns: 4, isSparse: false, labels: [-1, 1], tooManyLabels: false,
-                                  featureSums: [1, 2, 3, 4], featureSquareSums: [5, 6, 7, 8], fingerprint: "abc")),
+                                  featureSums: [1, 2, 3, 4], featureSquareSums: [5, 6, 7, 8], fingerprint: "abc", weightSum: 9.5)),
         .setup(ShardSetup(kind: .softmax, featureCount: 4, classes: [1, 2, 3], means: [0.5], scales: [2], fitIntercept: true)),
         .ready(rows: 10),
         .evaluate(version: 7, rows: 2 ..< 9, parameters: [1, -2.5, 3e-8]),
@@ -23,9 +23,9 @@ import TestSupport
                                   parameters: [1, 2, 3])),
         .localResult(version: 9, parameters: [0.5, -0.5, 1], lossSum: 3, weightSum: 8, computeSeconds: 0.01),
         .requestRows,
-        .rows(RowChunk(features: .dense(DenseMatrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])), labels: [1, -1],
+        .rows(RowChunk(features: .dense(try! DenseMatrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])), labels: [1, -1],
                        sampleWeights: [0.5, 2], isLast: false)),
-        .rows(RowChunk(features: .sparse(SparseMatrix(rows: 2, columns: 9, rowOffsets: [0, 2, 3], columnIndices: [1, 8, 4],
+        .rows(RowChunk(features: .sparse(try! SparseMatrix(rows: 2, columns: 9, rowOffsets: [0, 2, 3], columnIndices: [1, 8, 4],
                                                       values: [1, -1, 2])), labels: [3, 4], sampleWeights: nil, isLast: true)),
     ]
 
@@ -34,7 +34,7 @@ import TestSupport
     func shippedRowsReassembleExactly(sparse: Bool) throws {
         let (a9a, _) = try Datasets.a9a()
         let sparseRows = a9a.rows(at: Array(0 ..< 500))
-        let dense = Dataset(features: .dense(DenseMatrix(rows: 300, columns: 4, values: (0 ..< 1200).map { Float($0) })),
+        let dense = try Dataset(features: .dense(try DenseMatrix(rows: 300, columns: 4, values: (0 ..< 1200).map { Float($0) })),
                             labels: (0 ..< 300).map { Double($0 % 2) }, sampleWeights: (0 ..< 300).map { Double($0) })
         let original = sparse ? sparseRows : dense
         let chunks = RowChunk.chunks(of: original, rowsPerChunk: 37)

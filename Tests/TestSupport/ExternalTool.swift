@@ -41,6 +41,17 @@ public struct ExternalTool {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// The Python the tests use: `SHARDTRAIN_PYTHON` when set, else the project's virtual
+    /// environment (`.venv`, made by `Scripts/install-deps`) when it exists, else `python3` on
+    /// `PATH`. Nothing needs a system-wide `pip install`.
+    public static var python: String {
+        if let chosen = ProcessInfo.processInfo.environment["SHARDTRAIN_PYTHON"], !chosen.isEmpty { return chosen }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let venv = root.appendingPathComponent(".venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+    }
+
     /// Whether `name` is on `PATH`.
     public static func isAvailable(_ name: String) -> Bool {
         (try? run("which", [name]).status) == 0

@@ -44,7 +44,7 @@ public enum ReferenceObjective {
     public static func randomProblem(kind: ModelKind, rows: Int, features: Int, classes: Int = 3, density: Double = 1,
                                      weighted: Bool = false, seed: UInt64 = 7) -> (DenseMatrix, [Double], [Double]?) {
         var generator = SeededGenerator(seed: seed)
-        var matrix = DenseMatrix(rows: rows, columns: features)
+        var matrix = try! DenseMatrix(rows: rows, columns: features)
         for i in 0 ..< rows {
             for j in 0 ..< features where generator.nextUnit() < density {
                 matrix[i, j] = Float(generator.nextUnit() * 2 - 1)

@@ -39,7 +39,7 @@ public struct FineTuning: Sendable, Equatable {
             throw TrainingError(.badData, "the fine-tuning data has \(dataset.featureCount) features but the model has \(model.featureCount)")
         }
         let fitIntercept = model.metadata["fit_intercept"].flatMap(Bool.init) ?? true
-        let objective = Objective(loss: model.kind.makeLoss(classes: model.classes.count), features: dataset.features,
+        let objective = try Objective(loss: model.kind.makeLoss(classes: model.classes.count), features: dataset.features,
                                   targets: try LabelEncoding(classes: model.classes).encode(dataset.labels),
                                   sampleWeights: dataset.sampleWeights, fitIntercept: fitIntercept)
         let l2 = model.metadata["l2_penalty"].flatMap(Double.init) ?? 1

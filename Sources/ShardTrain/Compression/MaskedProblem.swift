@@ -21,6 +21,11 @@ public final class MaskedProblem<Base: TrainingProblem>: TrainingProblem {
     public var parameterCount: Int { base.parameterCount }
     public var rowCount: Int { base.rowCount }
     public var regularization: Regularization { base.regularization }
+    public var totalWeight: Double { base.totalWeight }
+
+    public func exactLossSum(originalParameters parameters: [Double]) throws -> Double? {
+        try base.exactLossSum(originalParameters: parameters)
+    }
 
     public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
         var evaluation = try base.evaluate(parameters, rows: range)

@@ -69,8 +69,8 @@ public struct CSVReader: Sendable {
             pending = lines.next()
         }
         guard labels.count > 0 else { throw emptyError(source) }
-        let matrix = DenseMatrix(rows: labels.count, columns: columnCount - 1, values: features.toArray())
-        return Dataset(features: .dense(matrix), labels: labels.toArray(), source: source)
+        let matrix = DenseMatrix(uncheckedRows: labels.count, columns: columnCount - 1, values: features.toArray())
+        return Dataset(uncheckedFeatures: .dense(matrix), labels: labels.toArray(), source: source)
     }
 
     // MARK: - Rows

@@ -6,10 +6,10 @@ extension Dataset {
     ///   - columns: the feature count of the result; `nil` for the parts' largest.
     ///   - source: the result's source.
     /// - Precondition: the parts are all dense (with equal feature counts) or all sparse.
-    public init(concatenating parts: [Dataset], columns: Int? = nil, source: String) {
+    package init(concatenating parts: [Dataset], columns: Int? = nil, source: String) {
         let features = FeatureMatrix.concatenating(parts.map(\.features), columns: columns)
         let weights: [Double]? = parts.contains { $0.sampleWeights != nil }
             ? parts.flatMap { $0.sampleWeights ?? [Double](repeating: 1, count: $0.rowCount) } : nil
-        self.init(features: features, labels: parts.flatMap(\.labels), sampleWeights: weights, source: source)
+        self.init(uncheckedFeatures: features, labels: parts.flatMap(\.labels), sampleWeights: weights, source: source)
     }
 }

@@ -12,9 +12,33 @@ public struct Dataset: Sendable {
     /// Where the data came from (a file path or a description), for messages and model files.
     public var source: String
 
-    /// Creates a dataset.
+    /// Creates a dataset, checked: the matrices check their own shapes, indices and values when
+    /// they are made; this checks the labels and weights against them.
+    /// - Throws: ``DataError`` (file `source`) when the label or weight count differs from the
+    ///   row count, or a label or weight is NaN or infinite, or a weight is negative (naming its
+    ///   1-based row).
+    public init(features: FeatureMatrix, labels: [Double], sampleWeights: [Double]? = nil, source: String = "memory") throws(DataError) {
+        guard labels.count == features.rows else {
+            throw DataError(.labelCountMismatch, file: source, message: "\(labels.count) labels for \(features.rows) rows")
+        }
+        if let bad = labels.firstIndex(where: { !$0.isFinite }) {
+            throw DataError(.nonFinite, file: source, line: bad + 1, message: "the label of row \(bad + 1) is \(labels[bad])")
+        }
+        if let sampleWeights {
+            guard sampleWeights.count == features.rows else {
+                throw DataError(.labelCountMismatch, file: source, message: "\(sampleWeights.count) sample weights for \(features.rows) rows")
+            }
+            if let bad = sampleWeights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+                throw DataError(.nonFinite, file: source, line: bad + 1,
+                                message: "the sample weight of row \(bad + 1) is \(sampleWeights[bad]); weights must be finite and ≥ 0")
+            }
+        }
+        self.init(uncheckedFeatures: features, labels: labels, sampleWeights: sampleWeights, source: source)
+    }
+
+    /// A dataset from values a reader has validated.
     /// - Precondition: one label (and one weight, if given) per row.
-    public init(features: FeatureMatrix, labels: [Double], sampleWeights: [Double]? = nil, source: String = "memory") {
+    package init(uncheckedFeatures features: FeatureMatrix, labels: [Double], sampleWeights: [Double]? = nil, source: String = "memory") {
         precondition(labels.count == features.rows, "one label per row is required")
         precondition(sampleWeights == nil || sampleWeights?.count == features.rows, "one weight per row is required")
         self.features = features
@@ -35,7 +59,7 @@ public struct Dataset: Sendable {
 
     /// A copy of the rows at `indices`, in the order given.
     public func rows(at indices: [Int]) -> Dataset {
-        Dataset(features: features.rows(at: indices),
+        Dataset(uncheckedFeatures: features.rows(at: indices),
                 labels: indices.map { labels[$0] },
                 sampleWeights: sampleWeights.map { w in indices.map { w[$0] } },
                 source: source)

@@ -36,7 +36,7 @@ extension DatasetLoader {
             var parts: [Dataset] = []
             for rows in shard.ranges(of: total) {
                 let features = try reader.readMatrix(path: path, rows: rows)
-                parts.append(Dataset(features: .dense(features), labels: Array(labels[rows]), source: path))
+                parts.append(Dataset(uncheckedFeatures: .dense(features), labels: Array(labels[rows]), source: path))
             }
             return parts.count == 1 ? parts[0] : Dataset(concatenating: parts, source: path)
         }

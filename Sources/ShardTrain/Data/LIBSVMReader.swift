@@ -109,9 +109,9 @@ public struct LIBSVMReader: Sendable {
             throw DataError(error.code, file: source, line: error.line, column: error.column, message: error.message)
         }
         let columns = featureCount ?? rows.maxIndex
-        let matrix = SparseMatrix(rows: rows.labels.count, columns: columns, rowOffsets: rows.rowOffsets,
+        let matrix = SparseMatrix(uncheckedRows: rows.labels.count, columns: columns, rowOffsets: rows.rowOffsets,
                                   columnIndices: rows.columnIndices, values: rows.values)
-        return Dataset(features: .sparse(matrix), labels: rows.labels, source: source)
+        return Dataset(uncheckedFeatures: .sparse(matrix), labels: rows.labels, source: source)
     }
 
     /// The bytes a split owns: from the first line start at or after `lowerBound` (0 stays 0)

@@ -23,7 +23,7 @@ public struct NPYReader: Sendable {
         if features.rows == 0 {
             throw DataError(.emptyFile, file: featuresPath, message: "array has no rows — expected at least one")
         }
-        return Dataset(features: .dense(features), labels: labels, source: featuresPath)
+        return Dataset(uncheckedFeatures: .dense(features), labels: labels, source: featuresPath)
     }
 
     /// Reads a 2-D array as a dense `Float` matrix.
@@ -59,7 +59,7 @@ public struct NPYReader: Sendable {
             throw DataError(.nonFinite, file: path, line: bad / max(columns, 1) + 1, column: bad % max(columns, 1) + 1,
                             message: "element \(found) is not a finite Float — expected finite values")
         }
-        return DenseMatrix(rows: range.count, columns: columns, values: values)
+        return DenseMatrix(uncheckedRows: range.count, columns: columns, values: values)
     }
 
     /// Reads a 1-D array (or a `(n, 1)` column) as `Double`s.

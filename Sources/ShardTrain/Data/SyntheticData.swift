@@ -54,8 +54,8 @@ public enum SyntheticData {
                 offsets[i + 1] = (i + 1) * k
                 labels[i] = label(kind: kind, scores: &scores, noise: noise, gaussians: &gaussians, using: &generator)
             }
-            let matrix = SparseMatrix(rows: rows, columns: features, rowOffsets: offsets, columnIndices: columns, values: values)
-            return Dataset(features: .sparse(matrix), labels: labels, source: source)
+            let matrix = SparseMatrix(uncheckedRows: rows, columns: features, rowOffsets: offsets, columnIndices: columns, values: values)
+            return Dataset(uncheckedFeatures: .sparse(matrix), labels: labels, source: source)
         }
 
         var values = [Float](repeating: 0, count: rows * features)
@@ -77,7 +77,7 @@ public enum SyntheticData {
                 labels[i] = label(kind: kind, scores: &scores, noise: noise, gaussians: &gaussians, using: &generator)
             }
         }
-        return Dataset(features: .dense(DenseMatrix(rows: rows, columns: features, values: values)), labels: labels, source: source)
+        return Dataset(uncheckedFeatures: .dense(DenseMatrix(uncheckedRows: rows, columns: features, values: values)), labels: labels, source: source)
     }
 
     /// The true weights behind ``generate(kind:rows:features:nonzerosPerRow:classes:noise:seed:)``

@@ -28,7 +28,7 @@ struct BoundedStalenessLoop {
     func run(_ problem: DistributedProblem, from start: [Double], update: inout some MiniBatchUpdate,
              observer: (IterationReport) -> Void) throws -> (MinimizationResult, Staleness) {
         let workers = problem.workerCount
-        let scale = 1 / Double(max(problem.rowCount, 1))
+        let scale = 1 / max(problem.totalWeight, .leastNonzeroMagnitude)
         var seen = Staleness()
         let result = try loop.run(problem, from: start, update: &update, observer: observer) { batches, rate, x, update in
             let count = batches.count

@@ -62,10 +62,9 @@ public enum ClusterSetup {
         let problem = DistributedProblem(
             endpoints: endpoints, shardRows: summaries.map(\.rows),
             parameterCount: prepared.featureCount * outputs + outputs,
-            regularization: Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
-                                           penalizedCount: prepared.featureCount * outputs),
-            timeout: timeout)
+            regularization: prepared.regularization(configuration), timeout: timeout)
         problem.heartbeatTimeout = heartbeat
+        problem.totalWeight = setup.totalWeight
         return (problem, prepared, setup)
     }
 

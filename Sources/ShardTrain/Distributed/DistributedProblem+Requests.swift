@@ -80,6 +80,9 @@ extension DistributedProblem {
             try checkLength(parameters.count, "parameter vector", peer)
             part = PartialEvaluation(lossSum: lossSum, gradient: parameters.map(Double.init), weightSum: weightSum)
             (version, seconds) = (answered, computeSeconds)
+        case (.exactResult(let answered, let lossSum, let computeSeconds), .exactEvaluate):
+            part = PartialEvaluation(lossSum: lossSum, gradient: [], weightSum: 0)
+            (version, seconds) = (answered, computeSeconds)
         case (.failure(let text), _):
             throw TransportError(.workerFailed, peer: peer, text)
         default:

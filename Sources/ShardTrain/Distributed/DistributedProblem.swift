@@ -17,6 +17,8 @@ public final class DistributedProblem: TrainingProblem {
     public let parameterCount: Int
     public let rowCount: Int
     public let regularization: Regularization
+    /// `Σ sᵢ` over every shard (set from the workers' summaries; the row count until then).
+    public var totalWeight: Double
     public let aggregation: AggregationRule
     /// How long to wait for one worker's answer to one request.
     public var timeout: Duration
@@ -63,6 +65,7 @@ public final class DistributedProblem: TrainingProblem {
         for rows in shardRows { offsets.append(offsets[offsets.count - 1] + rows) }
         self.offsets = offsets
         rowCount = offsets[offsets.count - 1]
+        totalWeight = Double(rowCount)
         self.parameterCount = parameterCount
         self.regularization = regularization
         self.aggregation = aggregation
@@ -118,6 +121,20 @@ public final class DistributedProblem: TrainingProblem {
         record(version: version, rows: range.count, replies: replies, sentBytes: Message.evaluateSize(published.count),
                waited: waited, reduced: reduced)
         return total
+    }
+
+    /// Every worker's float64 loss sum over its whole shard for `parameters` on the original
+    /// feature scale (``Message/exactEvaluate(version:parameters:)``), summed in rank order; `nil`
+    /// while other requests are in flight.
+    public func exactLossSum(originalParameters parameters: [Double]) throws -> Double? {
+        guard pending.isEmpty else { return nil }
+        let version = nextVersion()
+        for rank in endpoints.indices where offsets[rank + 1] > offsets[rank] {
+            try post(.exactEvaluate(version: version, parameters: parameters), to: rank, version: version)
+        }
+        var replies: [Reply] = []
+        while !pending.isEmpty { replies.append(try nextReply()) }
+        return replies.sorted { $0.rank < $1.rank }.reduce(0) { $0 + $1.part.lossSum }
     }
 
     /// Adds a round to the statistics and tells ``afterRound``.

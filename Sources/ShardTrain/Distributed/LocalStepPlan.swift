@@ -22,9 +22,12 @@ public struct LocalStepPlan: Sendable, Equatable {
         public var l1Penalty: Double
         public var penalizedCount: Int
         public var penaltyScale: Double
+        /// The penalty's factors per feature (``Regularization/coefficientFactors``).
+        public var coefficientFactors: [Double]?
 
         public init(kind: Kind, momentum: Double = 0, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                    l2Penalty: Double, l1Penalty: Double, penalizedCount: Int, penaltyScale: Double) {
+                    l2Penalty: Double, l1Penalty: Double, penalizedCount: Int, penaltyScale: Double,
+                    coefficientFactors: [Double]? = nil) {
             self.kind = kind
             self.momentum = momentum
             self.beta1 = beta1
@@ -34,10 +37,12 @@ public struct LocalStepPlan: Sendable, Equatable {
             self.l1Penalty = l1Penalty
             self.penalizedCount = penalizedCount
             self.penaltyScale = penaltyScale
+            self.coefficientFactors = coefficientFactors
         }
 
         var regularization: Regularization {
-            Regularization(l2Penalty: l2Penalty, l1Penalty: l1Penalty, penalizedCount: penalizedCount)
+            Regularization(l2Penalty: l2Penalty, l1Penalty: l1Penalty, penalizedCount: penalizedCount,
+                           coefficientFactors: coefficientFactors)
         }
     }
 
@@ -68,6 +73,7 @@ extension WireWriter {
         write(rule.kind.rawValue)
         write(rule.momentum); write(rule.beta1); write(rule.beta2); write(rule.epsilon)
         write(rule.l2Penalty); write(rule.l1Penalty); write(UInt64(rule.penalizedCount)); write(rule.penaltyScale)
+        write(rule.coefficientFactors ?? [])
         write(floats: plan.parameters)
     }
 }
@@ -85,8 +91,13 @@ extension WireReader {
         let momentum = try readDouble(), beta1 = try readDouble(), beta2 = try readDouble(), epsilon = try readDouble()
         let l2 = try readDouble(), l1 = try readDouble(), penalized = try read(UInt64.self), scale = try readDouble()
         guard penalized < UInt64(Int32.max) else { throw TransportError(.badMessage, peer: peer, "\(context): bad penalized count") }
+        let factors = try readDoubles()
+        guard factors.isEmpty || (Int(penalized) % factors.count == 0 && factors.allSatisfy { $0.isFinite && $0 > 0 }) else {
+            throw TransportError(.badMessage, peer: peer, "\(context): \(factors.count) penalty factors for \(penalized) weights")
+        }
         let rule = LocalStepPlan.Rule(kind: kind, momentum: momentum, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                      l2Penalty: l2, l1Penalty: l1, penalizedCount: Int(penalized), penaltyScale: scale)
+                                      l2Penalty: l2, l1Penalty: l1, penalizedCount: Int(penalized), penaltyScale: scale,
+                                      coefficientFactors: factors.isEmpty ? nil : factors)
         return LocalStepPlan(version: version, batches: batches, rate: rate, rule: rule, parameters: try readFloats())
     }
 

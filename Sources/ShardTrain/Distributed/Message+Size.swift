@@ -13,7 +13,8 @@ extension Message {
             let vector = type == .sparseResult ? 16 + 8 * gradient.lazy.filter { $0 != 0 }.count : 8 + 4 * gradient.count
             payload = 32 + vector
         case .localSteps(let plan):
-            payload = 8 + 8 + 16 * plan.batches.count + 8 + 1 + 64 + 8 + 4 * plan.parameters.count
+            payload = 8 + 8 + 16 * plan.batches.count + 8 + 1 + 64 + 8 + 8 * (plan.rule.coefficientFactors?.count ?? 0)
+                + 8 + 4 * plan.parameters.count
         case .localResult(_, let parameters, _, _, _):
             payload = 32 + 8 + 4 * parameters.count
         default:

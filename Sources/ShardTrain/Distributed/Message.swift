@@ -15,6 +15,8 @@ public struct ShardSummary: Sendable, Equatable {
     public var featureSquareSums: [Double]
     /// The shard's ``DatasetFingerprint``.
     public var fingerprint: String
+    /// `Σ sᵢ` over the shard's rows (its row count without sample weights).
+    public var weightSum: Double
 
     /// At most this many distinct labels are reported.
     public static let labelLimit = 10_000
@@ -34,6 +36,8 @@ public struct ShardSetup: Sendable, Equatable {
     /// When set, each worker shuffles its shard's rows with this seed (mixed with its rank)
     /// before training: mini-batch runs on files sorted by label.
     public var shuffleSeed: UInt64? = nil
+    /// `Σ sᵢ` over every shard: what the mini-batch penalty is scaled by.
+    public var totalWeight: Double = 0
 }
 
 /// A decoded message.
@@ -62,6 +66,10 @@ public enum Message: Sendable, Equatable {
     case requestRows
     /// Rows of the worker's shard.
     case rows(RowChunk)
+    /// The float64 loss sum of `parameters` (original feature scale) over the whole shard.
+    case exactEvaluate(version: UInt64, parameters: [Double])
+    /// The answer to an `exactEvaluate`.
+    case exactResult(version: UInt64, lossSum: Double, computeSeconds: Double)
 
     /// The frame type; a `result` whose gradient is mostly zeros goes as `sparseResult`.
     var type: MessageType {
@@ -82,6 +90,8 @@ public enum Message: Sendable, Equatable {
         case .localResult: .localResult
         case .requestRows: .requestRows
         case .rows: .rows
+        case .exactEvaluate: .exactEvaluate
+        case .exactResult: .exactResult
         }
     }
 
@@ -95,10 +105,11 @@ public enum Message: Sendable, Equatable {
         case .dataSummary(let s):
             w.write(UInt64(s.rows)); w.write(UInt64(s.columns)); w.write(s.isSparse)
             w.write(s.labels); w.write(s.tooManyLabels); w.write(s.featureSums); w.write(s.featureSquareSums); w.write(s.fingerprint)
+            w.write(s.weightSum)
         case .setup(let s):
             w.write(s.kind.rawValue); w.write(UInt64(s.featureCount)); w.write(s.classes)
             w.write(s.means); w.write(s.scales); w.write(s.fitIntercept); w.write(s.heartbeatSeconds)
-            w.write(s.shuffleSeed != nil); w.write(s.shuffleSeed ?? 0)
+            w.write(s.shuffleSeed != nil); w.write(s.shuffleSeed ?? 0); w.write(s.totalWeight)
         case .ready(let rows):
             w.write(UInt64(rows))
         case .evaluate(let version, let rows, let parameters):
@@ -119,6 +130,10 @@ public enum Message: Sendable, Equatable {
             w.write(plan)
         case .rows(let chunk):
             w.write(chunk)
+        case .exactEvaluate(let version, let parameters):
+            w.write(version); w.write(parameters)
+        case .exactResult(let version, let lossSum, let computeSeconds):
+            w.write(version); w.write(lossSum); w.write(computeSeconds)
         case .localResult(let version, let parameters, let lossSum, let weightSum, let computeSeconds):
             w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds); w.write(floats: parameters)
         }
@@ -135,9 +150,13 @@ public enum Message: Sendable, Equatable {
             let rows = Int(try r.read(UInt64.self)), columns = Int(try r.read(UInt64.self)), sparse = try r.readBool()
             let labels = try r.readDoubles(), tooMany = try r.readBool()
             let sums = try r.readDoubles(), squares = try r.readDoubles(), fingerprint = try r.readString()
+            let weightSum = try r.readDouble()
+            guard weightSum.isFinite, weightSum >= 0 else {
+                throw TransportError(.badMessage, peer: peer, "data summary: weight sum \(weightSum)")
+            }
             self = .dataSummary(ShardSummary(rows: rows, columns: columns, isSparse: sparse, labels: labels,
                                              tooManyLabels: tooMany, featureSums: sums, featureSquareSums: squares,
-                                             fingerprint: fingerprint))
+                                             fingerprint: fingerprint, weightSum: weightSum))
         case .setup:
             guard let kind = ModelKind(rawValue: try r.readString()) else {
                 throw TransportError(.badMessage, peer: peer, "setup message: unknown model kind")
@@ -145,8 +164,10 @@ public enum Message: Sendable, Equatable {
             let features = Int(try r.read(UInt64.self)), classes = try r.readDoubles()
             let means = try r.readDoubles(), scales = try r.readDoubles(), intercept = try r.readBool()
             let heartbeat = try r.readDouble(), shuffles = try r.readBool(), seed = try r.read(UInt64.self)
+            let totalWeight = try r.readDouble()
             self = .setup(ShardSetup(kind: kind, featureCount: features, classes: classes, means: means, scales: scales,
-                                     fitIntercept: intercept, heartbeatSeconds: heartbeat, shuffleSeed: shuffles ? seed : nil))
+                                     fitIntercept: intercept, heartbeatSeconds: heartbeat, shuffleSeed: shuffles ? seed : nil,
+                                     totalWeight: totalWeight))
         case .ready:
             self = .ready(rows: Int(try r.read(UInt64.self)))
         case .evaluate:
@@ -170,6 +191,12 @@ public enum Message: Sendable, Equatable {
             let seconds = try r.readDouble()
             self = .localResult(version: version, parameters: try r.readFloats(), lossSum: loss, weightSum: weight,
                                 computeSeconds: seconds)
+        case .exactEvaluate:
+            let version = try r.read(UInt64.self)
+            self = .exactEvaluate(version: version, parameters: try r.readDoubles())
+        case .exactResult:
+            let version = try r.read(UInt64.self), loss = try r.readDouble()
+            self = .exactResult(version: version, lossSum: loss, computeSeconds: try r.readDouble())
         case .shutdown:
             self = .shutdown
         case .failure:

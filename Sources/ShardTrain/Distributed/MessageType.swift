@@ -37,4 +37,9 @@ public enum MessageType: UInt16, Sendable {
     case requestRows = 16
     /// Server → worker: consecutive rows of its shard (``RowChunk``); the last says so.
     case rows = 17
+    /// Server → worker, once after training: the loss sum of these parameters (float64, on the
+    /// scale of the original features) over the whole shard, every step in float64.
+    case exactEvaluate = 18
+    /// Worker → server: the float64 loss sum for an `exactEvaluate`.
+    case exactResult = 19
 }

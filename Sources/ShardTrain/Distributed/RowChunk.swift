@@ -43,7 +43,7 @@ public struct RowChunk: Sendable, Equatable {
                                   && ($0.sampleWeights == nil) == (first.sampleWeights == nil) }) else {
             throw TransportError(.badMessage, peer: peer, "shipped chunks disagree on their layout")
         }
-        let parts = chunks.map { Dataset(features: $0.features, labels: $0.labels, sampleWeights: $0.sampleWeights, source: source) }
+        let parts = chunks.map { Dataset(uncheckedFeatures: $0.features, labels: $0.labels, sampleWeights: $0.sampleWeights, source: source) }
         return Dataset(concatenating: parts, columns: first.features.columns, source: source)
     }
 }
@@ -98,12 +98,25 @@ extension WireReader {
             guard offsets.first == 0, offsets.last == values.count, indices.count == values.count else {
                 throw bad("offsets, indices and values do not agree")
             }
-            features = .sparse(SparseMatrix(rows: labels.count, columns: Int(columns), rowOffsets: offsets,
-                                            columnIndices: indices, values: values))
+            do {
+                features = .sparse(try SparseMatrix(rows: labels.count, columns: Int(columns), rowOffsets: offsets,
+                                                    columnIndices: indices, values: values))
+            } catch {
+                throw bad(error.message)
+            }
         } else {
             let values = try readFloats()
             guard values.count == labels.count * Int(columns) else { throw bad("\(values.count) values for \(rows) × \(columns)") }
-            features = .dense(DenseMatrix(rows: labels.count, columns: Int(columns), values: values))
+            do {
+                features = .dense(try DenseMatrix(rows: labels.count, columns: Int(columns), values: values))
+            } catch {
+                throw bad(error.message)
+            }
+        }
+        do {
+            _ = try Dataset(features: features, labels: labels, sampleWeights: hasWeights ? weights : nil, source: context)
+        } catch {
+            throw bad(error.message)
         }
         return RowChunk(features: features, labels: labels, sampleWeights: hasWeights ? weights : nil, isLast: last)
     }

@@ -18,6 +18,7 @@ extension ShardSummary {
             featureSums = []
             featureSquareSums = []
         }
+        weightSum = dataset.totalWeight
         fingerprint = DatasetFingerprint.of(dataset)
     }
 }
@@ -30,6 +31,7 @@ extension ShardSetup {
     public static func combining(_ summaries: [ShardSummary], configuration: TrainingConfiguration,
                                  featureCount: Int?, source: String) throws(TrainingError) -> (ShardSetup, PreparedTraining) {
         let rows = summaries.reduce(0) { $0 + $1.rows }
+        let totalWeight = summaries.reduce(0) { $0 + $1.weightSum }
         guard rows > 0 else { throw TrainingError(.badData, "the training data has no rows") }
         let columns = featureCount ?? summaries.map(\.columns).max() ?? 0
         guard columns > 0 else { throw TrainingError(.badData, "the training data has no features") }
@@ -56,14 +58,16 @@ extension ShardSetup {
                     squares[j] += summary.featureSquareSums[j]
                 }
             }
-            standardization = Standardization(sums: sums, squareSums: squares, total: Double(rows))
+            standardization = Standardization(sums: sums, squareSums: squares, total: totalWeight,
+                                              centred: configuration.fitIntercept)
         default:
             break
         }
         let setup = ShardSetup(kind: configuration.kind, featureCount: columns, classes: classes,
                                means: standardization?.means ?? [], scales: standardization?.scales ?? [],
                                fitIntercept: configuration.fitIntercept,
-                               shuffleSeed: configuration.optimizer.isMiniBatch ? configuration.seed : nil)
+                               shuffleSeed: configuration.optimizer.isMiniBatch ? configuration.seed : nil,
+                               totalWeight: totalWeight)
         let fingerprint = summaries.count == 1 ? summaries[0].fingerprint
             : "shards:" + summaries.map(\.fingerprint).joined(separator: ",")
         let prepared = PreparedTraining(kind: configuration.kind, featureCount: columns, rowCount: rows, classes: classes,
@@ -79,19 +83,23 @@ extension ShardSetup {
             guard m.columns <= featureCount else {
                 throw TrainingError(.badData, "the shard has \(m.columns) features, the setup \(featureCount)")
             }
-            features = .sparse(SparseMatrix(rows: m.rows, columns: featureCount, rowOffsets: m.rowOffsets,
+            features = .sparse(SparseMatrix(uncheckedRows: m.rows, columns: featureCount, rowOffsets: m.rowOffsets,
                                             columnIndices: m.columnIndices, values: m.values))
         case .dense(var m):
             guard m.columns == featureCount else {
                 throw TrainingError(.badData, "the shard has \(m.columns) features, the setup \(featureCount)")
             }
             if !means.isEmpty {
+                guard means.count == featureCount, scales.count == featureCount else {
+                    throw TrainingError(.badData, "the setup's standardization is for \(means.count) features, not \(featureCount)")
+                }
                 Standardization(means: means, scales: scales).apply(to: &m)
             }
             features = .dense(m)
         }
         let targets = try LabelEncoding(classes: classes).encode(shard.labels)
-        return Objective(loss: kind.makeLoss(classes: classes.count), features: features, targets: targets,
-                         sampleWeights: shard.sampleWeights, fitIntercept: fitIntercept)
+        return Objective(unchecked: kind.makeLoss(classes: classes.count), features: features, targets: targets,
+                         sampleWeights: shard.sampleWeights, fitIntercept: fitIntercept,
+                         originalFeatures: means.isEmpty ? nil : shard.features)
     }
 }

@@ -93,12 +93,16 @@ public struct WorkerSession {
                 let (parameters, lossSum, weightSum) = localSteps.run(plan, on: objective, workspace: &workspace)
                 try endpoint.send(.localResult(version: plan.version, parameters: parameters, lossSum: lossSum,
                                                weightSum: weightSum, computeSeconds: (clock.now - start).seconds))
+            case .exactEvaluate(let version, let parameters):
+                try check(parameters.count, objective)
+                let lossSum = objective.exactLossSum(parameters).lossSum
+                try endpoint.send(.exactResult(version: version, lossSum: lossSum, computeSeconds: (clock.now - start).seconds))
             case .shutdown:
                 return
             case .failure(let text):
                 throw TransportError(.workerFailed, peer: endpoint.peer, text)
             case let other:
-                throw unexpected(other, expecting: "evaluate, localSteps or shutdown")
+                throw unexpected(other, expecting: "evaluate, localSteps, exactEvaluate or shutdown")
             }
         }
     }
@@ -124,7 +128,7 @@ extension Message {
     /// Whether the message asks a worker for work.
     var isRequest: Bool {
         switch self {
-        case .evaluate, .localSteps: true
+        case .evaluate, .localSteps, .exactEvaluate: true
         default: false
         }
     }

@@ -1,19 +1,19 @@
 extension DenseMatrix {
     /// The rows of `parts`, one part after the other, as one matrix.
     /// - Precondition: every part has `columns` columns.
-    public static func concatenating(_ parts: [DenseMatrix], columns: Int) -> DenseMatrix {
+    package static func concatenating(_ parts: [DenseMatrix], columns: Int) -> DenseMatrix {
         precondition(parts.allSatisfy { $0.columns == columns }, "dense parts must have \(columns) columns")
         var values = [Float]()
         values.reserveCapacity(parts.reduce(0) { $0 + $1.values.count })
         for part in parts { values.append(contentsOf: part.values) }
-        return DenseMatrix(rows: parts.reduce(0) { $0 + $1.rows }, columns: columns, values: values)
+        return DenseMatrix(uncheckedRows: parts.reduce(0) { $0 + $1.rows }, columns: columns, values: values)
     }
 }
 
 extension SparseMatrix {
     /// The rows of `parts`, one part after the other, as one matrix with `columns` columns.
     /// - Precondition: no part has more than `columns` columns.
-    public static func concatenating(_ parts: [SparseMatrix], columns: Int) -> SparseMatrix {
+    package static func concatenating(_ parts: [SparseMatrix], columns: Int) -> SparseMatrix {
         precondition(parts.allSatisfy { $0.columns <= columns }, "sparse parts must have at most \(columns) columns")
         var offsets = [0], indices = [Int32](), values = [Float]()
         offsets.reserveCapacity(parts.reduce(1) { $0 + $1.rows })
@@ -25,7 +25,7 @@ extension SparseMatrix {
             indices.append(contentsOf: part.columnIndices)
             values.append(contentsOf: part.values)
         }
-        return SparseMatrix(rows: offsets.count - 1, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
+        return SparseMatrix(uncheckedRows: offsets.count - 1, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
     }
 }
 
@@ -33,7 +33,7 @@ extension FeatureMatrix {
     /// The rows of `parts`, one part after the other, in their common storage.
     /// - Parameter columns: the column count of the result; `nil` for the parts' largest.
     /// - Precondition: the parts are all dense (with equal column counts) or all sparse.
-    public static func concatenating(_ parts: [FeatureMatrix], columns: Int? = nil) -> FeatureMatrix {
+    package static func concatenating(_ parts: [FeatureMatrix], columns: Int? = nil) -> FeatureMatrix {
         let width = columns ?? parts.map(\.columns).max() ?? 0
         let dense = parts.compactMap { part -> DenseMatrix? in
             if case .dense(let m) = part { return m }

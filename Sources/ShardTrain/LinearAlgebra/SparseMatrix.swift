@@ -15,9 +15,51 @@ public struct SparseMatrix: Sendable, Equatable {
     /// Value of each stored entry.
     public var values: [Float]
 
-    /// Creates a CSR matrix from its three arrays.
+    /// Creates a CSR matrix from its three arrays, checked.
+    /// - Throws: ``DataError`` (file `SparseMatrix`) when the arrays disagree (offsets that are
+    ///   not `rows + 1`, start at 0, end at the value count and never decrease; as many indices
+    ///   as values), a column index is outside `0 ..< columns` or not increasing within its row,
+    ///   or a value is NaN or infinite. Row and column in the error are 1-based.
+    public init(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Float]) throws(DataError) {
+        func fail(_ code: DataError.Code, row: Int? = nil, column: Int? = nil, _ message: String) -> DataError {
+            DataError(code, file: "SparseMatrix", line: row.map { $0 + 1 }, column: column.map { $0 + 1 }, message: message)
+        }
+        guard rows >= 0, columns >= 0, columns <= Int(Int32.max) + 1 else {
+            throw fail(.shapeMismatch, "dimensions \(rows)×\(columns) must be ≥ 0 (and columns ≤ 2³¹)")
+        }
+        guard rowOffsets.count == rows + 1 else {
+            throw fail(.shapeMismatch, "\(rowOffsets.count) row offsets for \(rows) rows (\(rows + 1) needed)")
+        }
+        guard columnIndices.count == values.count else {
+            throw fail(.shapeMismatch, "\(columnIndices.count) column indices but \(values.count) values")
+        }
+        guard rowOffsets.first == 0, rowOffsets.last == values.count else {
+            throw fail(.shapeMismatch, "row offsets must start at 0 and end at the value count \(values.count)")
+        }
+        for i in 0 ..< rows {
+            let (start, end) = (rowOffsets[i], rowOffsets[i + 1])
+            guard start <= end else { throw fail(.shapeMismatch, row: i, "row offsets decrease at row \(i + 1)") }
+            var previous = -1
+            for p in start ..< end {
+                let j = Int(columnIndices[p])
+                guard j >= 0, j < columns else {
+                    throw fail(.indexOutOfRange, row: i, column: j, "column index \(j) at row \(i + 1) is outside 0..<\(columns)")
+                }
+                guard j > previous else {
+                    throw fail(.indicesNotIncreasing, row: i, column: j, "column indices of row \(i + 1) are not strictly increasing at \(j)")
+                }
+                guard values[p].isFinite else {
+                    throw fail(.nonFinite, row: i, column: j, "value \(values[p]) at row \(i + 1), column \(j + 1) is not finite")
+                }
+                previous = j
+            }
+        }
+        self.init(uncheckedRows: rows, columns: columns, rowOffsets: rowOffsets, columnIndices: columnIndices, values: values)
+    }
+
+    /// Creates a CSR matrix without checking it: for readers that have validated the entries.
     /// - Precondition: the arrays are consistent (checked cheaply: counts and bounds of offsets).
-    public init(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Float]) {
+    package init(uncheckedRows rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Float]) {
         precondition(rowOffsets.count == rows + 1, "CSR needs rows + 1 offsets")
         precondition(rowOffsets.first == 0 && rowOffsets.last == values.count, "CSR offsets do not span the values")
         precondition(columnIndices.count == values.count, "CSR indices and values differ in length")
@@ -53,12 +95,12 @@ public struct SparseMatrix: Sendable, Equatable {
             vals.append(contentsOf: values[span])
             offsets.append(vals.count)
         }
-        return SparseMatrix(rows: indices.count, columns: columns, rowOffsets: offsets, columnIndices: cols, values: vals)
+        return SparseMatrix(uncheckedRows: indices.count, columns: columns, rowOffsets: offsets, columnIndices: cols, values: vals)
     }
 
     /// The same matrix stored densely.
     public func densified() -> DenseMatrix {
-        var dense = DenseMatrix(rows: rows, columns: columns)
+        var dense = DenseMatrix(uncheckedRows: rows, columns: columns, values: [Float](repeating: 0, count: rows * columns))
         for i in 0 ..< rows {
             for k in rowOffsets[i] ..< rowOffsets[i + 1] { dense[i, Int(columnIndices[k])] = values[k] }
         }
@@ -83,6 +125,6 @@ extension DenseMatrix {
             }
             offsets.append(vals.count)
         }
-        return SparseMatrix(rows: rows, columns: columns, rowOffsets: offsets, columnIndices: cols, values: vals)
+        return SparseMatrix(uncheckedRows: rows, columns: columns, rowOffsets: offsets, columnIndices: cols, values: vals)
     }
 }

@@ -77,9 +77,14 @@ public enum ModelFile {
     /// - Throws: ``ModelFileError`` (with an empty path) when the model cannot be stored
     ///   faithfully: ``ModelFileError/Code/nonFinite`` for a NaN or infinite value (also a
     ///   finite Double beyond Float's range), ``ModelFileError/Code/inconsistent`` when its
-    ///   shapes or classes do not fit its kind (a file that no reader would accept).
+    ///   shapes or classes do not fit its kind (a file that no reader would accept), and any
+    ///   error of ``decode(_:source:)``: the bytes are decoded again before they are returned,
+    ///   so the writer holds itself to every limit of the reader (the header size among them)
+    ///   and never writes a file that ``read(from:)`` would refuse.
     public static func encode(_ model: LinearModel) throws(ModelFileError) -> [UInt8] {
-        try container(for: model).encoded()
+        let bytes = try container(for: model).encoded()
+        _ = try decode(bytes, source: "")
+        return bytes
     }
 
     /// Decodes and validates the bytes of a model file.

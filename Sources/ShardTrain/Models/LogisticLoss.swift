@@ -4,9 +4,10 @@ import Foundation
 /// `ℓ(m, y) = log(1 + eᵐ) − y·m` (equal to `log(1 + e^{−ŷm})` for `ŷ = 2y − 1 ∈ {−1, +1}`),
 /// `∂ℓ/∂m = σ(m) − y`.
 ///
-/// Evaluated stably for any margin: `log(1 + eᵐ) = max(m, 0) + log(1 + e^{−|m|})`. The
-/// transcendental functions run in float32 (vectorized, ``VectorMath``), like the margins they
-/// take; each row's loss is summed in float64.
+/// Evaluated in float64 with no cancellation at any margin:
+/// `ℓ = (1 − y)·max(m, 0) + y·max(−m, 0) + log(1 + e^{−|m|})`, every term ≥ 0, and
+/// `σ(m) − y = ((1 − y) − y·e)/(1 + e)` for `m ≥ 0`, `(e·(1 − y) − y)/(1 + e)` otherwise, with
+/// `e = e^{−|m|}`. Eight rows at a time with the vectorized ``VectorMath`` functions.
 public struct LogisticLoss: Loss {
     public init() {}
     public var outputs: Int { 1 }
@@ -17,18 +18,17 @@ public struct LogisticLoss: Loss {
         var sum = 0.0
         var lanes = SIMD8<Double>()
         var i = 0
-        // Eight rows at a time with the vectorized exp/log; the tail row by row.
+        // Eight rows at a time with the vectorized exp/log1p; the tail row by row.
         let marginBytes = UnsafeRawPointer(margins.baseAddress), targetBytes = UnsafeRawPointer(targets.baseAddress)
         while i + 8 <= n, let marginBytes, let targetBytes {
-            let m = marginBytes.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            let y = SIMD8<Float>(targetBytes.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self))
+            let m = SIMD8<Double>(marginBytes.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+            let y = targetBytes.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
             let negative = m .< 0
-            let e = VectorMath.exp(m.replacing(with: -m, where: .!negative))
-            let onePlus = 1 + e
-            let rowLoss = m.replacing(with: 0, where: negative) + VectorMath.logOneToTwo(onePlus) - y * m
-            let p = SIMD8<Float>(repeating: 1).replacing(with: e, where: negative) / onePlus
-            let residual = SIMD8<Double>(p - y)
-            let losses = SIMD8<Double>(rowLoss)
+            let magnitude = m.replacing(with: -m, where: negative)
+            let e = VectorMath.exp(-magnitude)
+            let positivePart = m.replacing(with: 0, where: negative), negativePart = magnitude - positivePart
+            let losses = (1 - y) * positivePart + y * negativePart + VectorMath.log1p(e)
+            let residual = ((1 - y) - y * e).replacing(with: e * (1 - y) - y, where: negative) / (1 + e)
             if let weights {
                 let s = UnsafeRawPointer(weights.baseAddress!).loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
                 lanes += s * losses
@@ -41,21 +41,31 @@ public struct LogisticLoss: Loss {
         }
         sum += lanes.sum()
         while i < n {
-            let m = margins[i], y = Float(targets[i])
-            let e = expf(-abs(m))
-            let rowLoss = Double(max(m, 0) + logf(1 + e)) - Double(y) * Double(m)
-            let p = (m >= 0 ? 1 : e) / (1 + e)
+            let (rowLoss, residual) = Self.lossAndResidual(Double(margins[i]), targets[i])
             let s = weights?[i] ?? 1
             sum += s * rowLoss
-            derivatives[i] = s * Double(p - y)
+            derivatives[i] = s * residual
             i += 1
         }
         return sum
     }
 
+    public func loss(margins: UnsafeBufferPointer<Double>, target: Double) -> Double {
+        Self.lossAndResidual(margins[0], target).loss
+    }
+
+    /// `ℓ(m, y)` and `σ(m) − y` in float64, without cancellation.
+    @inline(__always)
+    static func lossAndResidual(_ m: Double, _ y: Double) -> (loss: Double, residual: Double) {
+        let e = Foundation.exp(-abs(m))
+        let loss = (1 - y) * max(m, 0) + y * max(-m, 0) + Foundation.log1p(e)
+        let residual = m >= 0 ? ((1 - y) - y * e) / (1 + e) : (e * (1 - y) - y) / (1 + e)
+        return (loss, residual)
+    }
+
     /// The logistic function `σ(m) = 1 / (1 + e^{−m})`, stable for any `m`.
     public static func sigmoid(_ m: Double) -> Double {
-        let e = exp(-abs(m))
+        let e = Foundation.exp(-abs(m))
         return m >= 0 ? 1 / (1 + e) : e / (1 + e)
     }
 }

@@ -16,4 +16,8 @@ public protocol Loss: Sendable {
     ///   - weights: each row's sample weight `sᵢ`, or `nil` for ones.
     func derivatives(margins: UnsafeBufferPointer<Float>, into derivatives: UnsafeMutableBufferPointer<Double>,
                      targets: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?) -> Double
+
+    /// `ℓ(m, y)` of one row from float64 margins (`K` of them), in float64: the exact
+    /// evaluation that reports the objective of a fitted model.
+    func loss(margins: UnsafeBufferPointer<Double>, target: Double) -> Double
 }

@@ -8,6 +8,8 @@ public struct SoftmaxLoss: Loss {
     /// Number of classes `K ≥ 2`.
     public let classes: Int
 
+    /// - Precondition: `classes ≥ 2` (``ModelKind/makeLoss(classes:)`` and the label encoding
+    ///   guarantee it for user data).
     public init(classes: Int) {
         precondition(classes >= 2, "softmax needs at least two classes")
         self.classes = classes
@@ -34,5 +36,13 @@ public struct SoftmaxLoss: Loss {
             }
         }
         return sum
+    }
+
+    public func loss(margins: UnsafeBufferPointer<Double>, target: Double) -> Double {
+        var largest = -Double.infinity
+        for c in 0 ..< classes { largest = max(largest, margins[c]) }
+        var total = 0.0
+        for c in 0 ..< classes { total += exp(margins[c] - largest) }
+        return largest + log(total) - margins[Int(target)]
     }
 }

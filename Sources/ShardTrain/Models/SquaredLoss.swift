@@ -14,4 +14,9 @@ public struct SquaredLoss: Loss {
         }
         return sum
     }
+
+    public func loss(margins: UnsafeBufferPointer<Double>, target: Double) -> Double {
+        let r = margins[0] - target
+        return 0.5 * r * r
+    }
 }

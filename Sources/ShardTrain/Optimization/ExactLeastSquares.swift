@@ -1,5 +1,5 @@
 /// Closed-form linear regression: solves the normal equations
-/// `(ZᵀSZ + λ·I_w)·θ = ZᵀSy` with `Z = [X 1]` (the intercept not penalized) by Cholesky
+/// `(ZᵀSZ + λ·diag(c²)_w)·θ = ZᵀSy` with `Z = [X 1]` (the intercept not penalized) by Cholesky
 /// (`dposv`), falling back to QR (`dgels`) on the weighted, ridge-augmented design when the
 /// normal matrix is singular.
 ///
@@ -9,12 +9,13 @@ public struct ExactLeastSquares: Sendable {
 
     public var name: String { "exact" }
 
-    /// Solves for the parameters of `objective` (squared loss, one output) with L2 strength `l2`.
-    public func solve(_ objective: Objective, l2Penalty: Double) throws(LeastSquares.Failure) -> [Double] {
+    /// Solves for the parameters of `objective` (squared loss, one output) under the L2 term of
+    /// `penalty` (its factors included).
+    public func solve(_ objective: Objective, penalty: Regularization) throws(LeastSquares.Failure) -> [Double] {
         let d = objective.features.columns, width = d + 1
         var (gram, moment) = objective.features.normalEquations(targets: objective.targets,
                                                                 sampleWeights: objective.sampleWeights)
-        for j in 0 ..< d { gram[j * width + j] += l2Penalty }
+        for j in 0 ..< d { gram[j * width + j] += penalty.l2Strength(j) }
         if !objective.fitIntercept {
             // Pin the intercept to zero: its row and column become the identity.
             for j in 0 ..< width { gram[d * width + j] = 0; gram[j * width + d] = 0 }
@@ -24,13 +25,13 @@ public struct ExactLeastSquares: Sendable {
         do {
             return try LeastSquares.solveSymmetricPositiveDefinite(gram, moment, n: width)
         } catch {
-            return try solveByQR(objective, l2Penalty: l2Penalty)
+            return try solveByQR(objective, penalty: penalty)
         }
     }
 
-    private func solveByQR(_ objective: Objective, l2Penalty: Double) throws(LeastSquares.Failure) -> [Double] {
+    private func solveByQR(_ objective: Objective, penalty: Regularization) throws(LeastSquares.Failure) -> [Double] {
         let d = objective.features.columns, width = d + 1, n = objective.rowCount
-        let extra = l2Penalty > 0 ? d : 0
+        let extra = penalty.l2Penalty > 0 ? d : 0
         var design = [Double](repeating: 0, count: (n + extra) * width)
         var rhs = [Double](repeating: 0, count: n + extra)
         for i in 0 ..< n {
@@ -39,7 +40,7 @@ public struct ExactLeastSquares: Sendable {
             design[i * width + d] = objective.fitIntercept ? root : 0
             rhs[i] = root * objective.targets[i]
         }
-        for j in 0 ..< extra { design[(n + j) * width + j] = l2Penalty.squareRoot() }
+        for j in 0 ..< extra { design[(n + j) * width + j] = penalty.l2Strength(j).squareRoot() }
         return try LeastSquares.solveByQR(design, rhs, rows: n + extra, columns: width)
     }
 }

@@ -45,7 +45,7 @@ struct MiniBatchLoop {
     /// Runs the synchronous loop: one step per batch, each on the batch's whole gradient.
     func run(_ problem: some TrainingProblem, from start: [Double], update: inout some MiniBatchUpdate,
              observer: (IterationReport) -> Void) throws -> MinimizationResult {
-        let scale = 1 / Double(max(problem.rowCount, 1))
+        let scale = 1 / max(problem.totalWeight, .leastNonzeroMagnitude)
         return try run(problem, from: start, update: &update, observer: observer) { batches, rate, x, update in
             for rows in batches {
                 let evaluation = try problem.evaluate(x, rows: rows)

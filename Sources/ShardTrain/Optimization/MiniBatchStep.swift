@@ -2,11 +2,11 @@
 /// server and the workers of local SGD.
 ///
 /// The step follows the gradient of `F/N` estimated on the batch:
-/// `ĝ = (1/Σ_B sᵢ)·Σ_{i∈B} sᵢ∇ℓᵢ + (λ/N)·w`; an L1 term is applied as a proximal step
-/// (soft-thresholding by `rate·μ/N`), so weights can reach exactly zero.
+/// `ĝ = (1/Σ_B sᵢ)·Σ_{i∈B} sᵢ∇ℓᵢ + (λ/S)·c²⊙w`, `S = Σᵢ sᵢ` over all rows; an L1 term is applied
+/// as a proximal step (soft-thresholding by `rate·μ·cⱼ/S`), so weights can reach exactly zero.
 enum MiniBatchStep {
     /// Applies the step for the batch evaluation `evaluation` to `x`.
-    /// - Parameter scale: `1/N`, `N` the rows of the whole problem.
+    /// - Parameter scale: `1/S`, `S` the total sample weight of the whole problem (its rows, without weights).
     static func take(_ evaluation: PartialEvaluation, at x: inout [Double], rate: Double, penalty: Regularization,
                      scale: Double, update: inout some MiniBatchUpdate) {
         // A batch without rows (possible with tiny batches spread over many workers) moves nothing.
@@ -17,8 +17,8 @@ enum MiniBatchStep {
         penalty.addSmoothGradient(x, to: &gradient, scale: scale)
         update.apply(to: &x, gradient: gradient, rate: rate)
         guard penalty.l1Penalty > 0 else { return }
-        let threshold = rate * penalty.l1Penalty * scale
         for j in 0 ..< penalty.penalizedCount {
+            let threshold = rate * penalty.l1Strength(j) * scale
             let magnitude = abs(x[j]) - threshold
             x[j] = magnitude > 0 ? (x[j] > 0 ? magnitude : -magnitude) : 0
         }

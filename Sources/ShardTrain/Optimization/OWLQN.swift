@@ -98,9 +98,9 @@ public struct OWLQN: ResumableMinimizer {
 
     /// The minimum-norm subgradient of `f + μ‖w‖₁` at `x`, given `∇f(x)`.
     static func pseudoGradient(_ x: [Double], _ g: [Double], _ penalty: Regularization) -> [Double] {
-        let mu = penalty.l1Penalty
         var pg = g
         for j in 0 ..< penalty.penalizedCount {
+            let mu = penalty.l1Strength(j)
             if x[j] > 0 {
                 pg[j] = g[j] + mu
             } else if x[j] < 0 {

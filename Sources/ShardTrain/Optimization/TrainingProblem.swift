@@ -12,9 +12,20 @@ public protocol TrainingProblem: AnyObject {
     var rowCount: Int { get }
     /// The penalty on the weights.
     var regularization: Regularization { get }
+    /// `Σ sᵢ` over all rows (the row count without sample weights): mini-batch steps scale
+    /// the penalty by its inverse, as they scale the data term by the batch's weight.
+    var totalWeight: Double { get }
     /// Evaluates the data term over the rows in `range`.
     /// - Throws: whatever stops the evaluation (a lost worker that cannot be replaced, say).
     func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation
+    /// The loss sum over all rows in float64, margins included, for parameters on the scale of
+    /// the original features (``Objective/exactLossSum(_:)``), or `nil` when the problem cannot
+    /// compute it; the value reported for a fitted model.
+    func exactLossSum(originalParameters parameters: [Double]) throws -> Double?
+}
+
+extension TrainingProblem {
+    public func exactLossSum(originalParameters parameters: [Double]) throws -> Double? { nil }
 }
 
 extension TrainingProblem {
@@ -39,18 +50,29 @@ public final class LocalProblem: TrainingProblem {
     public let regularization: Regularization
     private var workspace: KernelWorkspace
 
-    /// Creates a problem from an objective and a penalty on its weights.
-    public init(objective: Objective, l2Penalty: Double, l1Penalty: Double) {
+    /// Creates a problem from an objective and a penalty on its weights (raw features: the
+    /// penalty on the parameters themselves).
+    public convenience init(objective: Objective, l2Penalty: Double, l1Penalty: Double) {
+        self.init(objective: objective, regularization: Regularization(l2Penalty: l2Penalty, l1Penalty: l1Penalty,
+                                                                       penalizedCount: objective.weightCount))
+    }
+
+    /// Creates a problem from an objective and its penalty.
+    public init(objective: Objective, regularization: Regularization) {
         self.objective = objective
-        regularization = Regularization(l2Penalty: l2Penalty, l1Penalty: l1Penalty,
-                                        penalizedCount: objective.weightCount)
+        self.regularization = regularization
         workspace = objective.makeWorkspace()
     }
 
     public var parameterCount: Int { objective.parameterCount }
     public var rowCount: Int { objective.rowCount }
+    public var totalWeight: Double { objective.sampleWeights.map { $0.reduce(0, +) } ?? Double(objective.rowCount) }
 
     public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
         objective.evaluate(parameters, rows: range, workspace: &workspace)
+    }
+
+    public func exactLossSum(originalParameters parameters: [Double]) throws -> Double? {
+        objective.exactLossSum(parameters).lossSum
     }
 }

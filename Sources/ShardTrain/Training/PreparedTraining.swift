@@ -48,21 +48,54 @@ public struct PreparedTraining: Sendable {
         self.source = source
     }
 
+    /// The penalty of the training problem under `configuration`: on the reported coefficients
+    /// (``TrainingConfiguration/PenaltyConvention/original``, weighed by `1/sⱼ` in the
+    /// standardized space) or on the standardized ones.
+    public func regularization(_ configuration: TrainingConfiguration) -> Regularization {
+        let factors = configuration.penaltyConvention == .original ? standardization?.coefficientFactors : nil
+        return Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
+                              penalizedCount: featureCount * outputs, coefficientFactors: factors)
+    }
+
+    /// Training-layout parameters on the original feature scale: the standardization folded
+    /// back (`w = w'/s`, `b = b' − Σⱼ w'ⱼ·mⱼ/sⱼ`), still `d × K` weights then `K` intercepts.
+    public func originalParameters(_ parameters: [Double]) -> [Double] {
+        guard let standardization else { return parameters }
+        let d = featureCount, k = outputs
+        var out = parameters
+        for j in 0 ..< d {
+            for c in 0 ..< k {
+                let w = parameters[j * k + c] / standardization.scales[j]
+                out[j * k + c] = w
+                out[d * k + c] -= w * standardization.means[j]
+            }
+        }
+        return out
+    }
+
+    /// ``originalParameters(_:)`` rounded to float32, the precision of a model file's weights:
+    /// the coefficients of the fitted model, the same in memory and in its file.
+    public func storedParameters(_ parameters: [Double]) -> [Double] {
+        originalParameters(parameters).map { Double(Float($0)) }
+    }
+
+    /// The penalty of `configuration` on parameters on the original scale (``storedParameters(_:)``):
+    /// the reported objective's. The standardized convention measures `wⱼ·sⱼ`.
+    public func reportedPenalty(_ configuration: TrainingConfiguration) -> Regularization {
+        let factors = configuration.penaltyConvention == .standardized ? standardization?.scales : nil
+        return Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
+                              penalizedCount: featureCount * outputs, coefficientFactors: factors)
+    }
+
     /// The fitted model for training-layout parameters `θ` (`d × K` weights, then `K`
     /// intercepts, on the standardized scale).
     public func model(from parameters: [Double], summary: TrainingSummary, configuration: TrainingConfiguration) -> LinearModel {
         let d = featureCount, k = outputs
+        let original = storedParameters(parameters)
         var weights = [Double](repeating: 0, count: k * d)
-        var intercepts = Array(parameters[(d * k)...])
+        let intercepts = Array(original[(d * k)...])
         for j in 0 ..< d {
-            for c in 0 ..< k {
-                var w = parameters[j * k + c]
-                if let standardization {
-                    w /= standardization.scales[j]
-                    intercepts[c] -= w * standardization.means[j]
-                }
-                weights[c * d + j] = w
-            }
+            for c in 0 ..< k { weights[c * d + j] = original[j * k + c] }
         }
         var metadata = [
             "data_fingerprint": fingerprint,
@@ -70,6 +103,7 @@ public struct PreparedTraining: Sendable {
             "l2_penalty": String(configuration.l2Penalty),
             "l1_penalty": String(configuration.l1Penalty),
             "fit_intercept": String(configuration.fitIntercept),
+            "penalty_convention": configuration.penaltyConvention.rawValue,
             "optimizer": summary.optimizer,
             "seed": String(configuration.seed),
         ]

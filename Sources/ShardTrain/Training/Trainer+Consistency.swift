@@ -18,7 +18,8 @@ extension Trainer {
             let penalty = distributed.regularization
             var rule = LocalStepPlan.Rule(kind: .sgd, l2Penalty: penalty.l2Penalty, l1Penalty: penalty.l1Penalty,
                                           penalizedCount: penalty.penalizedCount,
-                                          penaltyScale: 1 / Double(max(distributed.rowCount, 1)))
+                                          penaltyScale: 1 / max(distributed.totalWeight, .leastNonzeroMagnitude),
+                                          coefficientFactors: penalty.coefficientFactors)
             let loop: MiniBatchLoop
             if let sgd = minimizer as? SGD {
                 (loop, rule.momentum) = (sgd.loop, sgd.momentum)

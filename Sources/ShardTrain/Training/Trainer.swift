@@ -4,8 +4,10 @@ import Logging
 /// Fits linear models: configuration in, fitted ``LinearModel`` out.
 ///
 /// `fit` encodes the labels, standardizes dense features (by default), builds the objective
-/// `Σ sᵢ·ℓ + (λ/2)‖w‖² + μ‖w‖₁`, minimizes it from zero with the configured optimizer, and
-/// folds the standardization back into the coefficients. Not converging is not an error: the
+/// `Σ sᵢ·ℓ + (λ/2)‖w‖² + μ‖w‖₁` with the penalty on the coefficients as reported (see
+/// ``Regularization``), minimizes it from zero with the configured optimizer, folds the
+/// standardization back into the coefficients, and reports the objective recomputed in float64
+/// on the features as given. Not converging is not an error: the
 /// model's ``TrainingSummary`` says so, and a warning is logged.
 public struct Trainer: Sendable {
     /// The validated configuration.
@@ -62,11 +64,22 @@ public struct Trainer: Sendable {
         } catch {
             throw TrainingError(.evaluationFailed, "training stopped: \(error)")
         }
+        // The reported objective: recomputed in float64 on the features as given, from the
+        // coefficients as the model (and its file) stores them, when the problem can: one pass.
+        var objective = result.objective
+        do {
+            let stored = prepared.storedParameters(result.parameters)
+            if result.objective.isFinite, let lossSum = try problem.exactLossSum(originalParameters: stored) {
+                objective = lossSum + prepared.reportedPenalty(configuration).value(stored)
+            }
+        } catch {
+            throw TrainingError(.evaluationFailed, "training stopped: \(error)")
+        }
         let seconds = (clock.now - started).seconds
         let summary = TrainingSummary(
             optimizer: configuration.optimizer == .exact ? "exact" : configuration.makeMinimizer().name,
             iterations: result.iterations, passes: result.passes, stopReason: result.stopReason,
-            objective: result.objective, objectiveHistory: result.objectiveHistory,
+            objective: objective, objectiveHistory: result.objectiveHistory,
             gradientNorm: result.gradientNorm, trainSeconds: seconds, workers: workers)
         if !summary.converged {
             logger.warning("training did not converge: \(result.stopReason.rawValue) after \(result.iterations) iterations (objective \(result.objective))")
@@ -78,9 +91,6 @@ public struct Trainer: Sendable {
     public func prepare(_ dataset: Dataset) throws(TrainingError) -> PreparedTraining {
         guard dataset.rowCount > 0 else { throw TrainingError(.badData, "the training data has no rows") }
         guard dataset.featureCount > 0 else { throw TrainingError(.badData, "the training data has no features") }
-        if let weights = dataset.sampleWeights, let bad = weights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
-            throw TrainingError(.badData, "sample weight of row \(bad + 1) is \(weights[bad]); weights must be finite and ≥ 0")
-        }
         var data = dataset
         if configuration.optimizer == .sgd || configuration.optimizer == .adam {
             data = data.shuffled(seed: configuration.seed)
@@ -88,11 +98,14 @@ public struct Trainer: Sendable {
         let encoding = try LabelEncoding(kind: configuration.kind, labels: data.labels)
         let targets = try encoding.encode(data.labels)
         var standardization: Standardization?
+        let original = data.features
         switch (configuration.standardization, data.features) {
         case (.on, .sparse):
             throw TrainingError(.badData, "standardizing sparse data would make it dense; use --standardize off or auto")
         case (.on, .dense(var matrix)), (.auto, .dense(var matrix)):
-            let fitted = Standardization(fitting: matrix, sampleWeights: data.sampleWeights)
+            // Without an intercept nothing can absorb a shift: scale only.
+            let fitted = Standardization(fitting: matrix, sampleWeights: data.sampleWeights,
+                                         centred: configuration.fitIntercept)
             fitted.apply(to: &matrix)
             data.features = .dense(matrix)
             standardization = fitted
@@ -100,8 +113,9 @@ public struct Trainer: Sendable {
             break
         }
         let loss = configuration.kind.makeLoss(classes: encoding.classes.count)
-        let objective = Objective(loss: loss, features: data.features, targets: targets,
-                                  sampleWeights: data.sampleWeights, fitIntercept: configuration.fitIntercept)
+        let objective = Objective(unchecked: loss, features: data.features, targets: targets,
+                                  sampleWeights: data.sampleWeights, fitIntercept: configuration.fitIntercept,
+                                  originalFeatures: standardization == nil ? nil : original)
         return PreparedTraining(objective: objective, kind: configuration.kind, classes: encoding.classes,
                                 standardization: standardization, fingerprint: DatasetFingerprint.of(dataset),
                                 source: dataset.source)
@@ -112,13 +126,13 @@ public struct Trainer: Sendable {
         guard let objective = prepared.objective else {
             throw TrainingError(.badData, "the training data is not in this process")
         }
-        return LocalProblem(objective: objective, l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty)
+        return LocalProblem(objective: objective, regularization: prepared.regularization(configuration))
     }
 
     private func exactSolution(_ objective: Objective, problem: some TrainingProblem) throws -> MinimizationResult {
         let parameters: [Double]
         do {
-            parameters = try ExactLeastSquares().solve(objective, l2Penalty: configuration.l2Penalty)
+            parameters = try ExactLeastSquares().solve(objective, penalty: problem.regularization)
         } catch {
             throw TrainingError(.solverFailed, "the least-squares system is singular (LAPACK: \(error)); add --l2 or drop duplicate features")
         }

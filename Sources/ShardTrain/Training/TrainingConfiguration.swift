@@ -1,7 +1,13 @@
 /// Everything that decides how a model is trained: validated before any work starts.
 ///
-/// Defaults follow LIBLINEAR and scikit-learn: `l2Penalty = 1` is their `C = 1`; full-batch
-/// L-BFGS (OWL-QN when `l1Penalty > 0`).
+/// Defaults follow LIBLINEAR and scikit-learn: for classifiers `l2Penalty = 1` is their `C = 1`;
+/// linear regression is unpenalized by default (`l2Penalty = 0`, like scikit-learn's
+/// `LinearRegression`); full-batch L-BFGS (OWL-QN when `l1Penalty > 0`).
+///
+/// The penalty falls on the coefficients as reported, on the original feature scale, whatever
+/// the storage or the standardization: `l2Penalty = λ` is LIBLINEAR's `-c 1/λ` and
+/// scikit-learn's `C = 1/λ`. ``PenaltyConvention/standardized`` puts it on the standardized
+/// coefficients instead (glmnet's and Spark's `standardization = true`).
 public struct TrainingConfiguration: Sendable, Equatable {
     /// Which optimizer minimizes the objective.
     public enum OptimizerChoice: String, Sendable, CaseIterable {
@@ -26,6 +32,15 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case off
     }
 
+    /// Which coefficients the penalty measures.
+    public enum PenaltyConvention: String, Sendable, CaseIterable {
+        /// The coefficients as reported, on the original feature scale (LIBLINEAR, scikit-learn).
+        case original
+        /// The coefficients of the standardized features, `wⱼ·sⱼ` (glmnet, Spark with
+        /// `standardization = true`); the same as `original` when nothing is standardized.
+        case standardized
+    }
+
     /// How workers and the parameter server stay in step (mini-batch optimizers with workers).
     public enum Consistency: Sendable, Equatable {
         /// Bulk-synchronous: every step waits for every worker's share of its batch.
@@ -40,12 +55,14 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var optimizer: OptimizerChoice = .lbfgs
     /// How workers stay in step; anything but synchronous needs SGD or Adam and workers.
     public var consistency: Consistency = .synchronous
-    /// `λ ≥ 0`: the objective has `(λ/2)‖w‖²`.
-    public var l2Penalty: Double = 1
+    /// `λ ≥ 0`: the objective has `(λ/2)‖w‖²`. Default 1 for classifiers, 0 for linear regression.
+    public var l2Penalty: Double
     /// `μ ≥ 0`: the objective has `μ‖w‖₁`.
     public var l1Penalty: Double = 0
     public var fitIntercept = true
     public var standardization: StandardizationChoice = .auto
+    /// Which coefficients the penalty measures; `original` unless asked otherwise.
+    public var penaltyConvention: PenaltyConvention = .original
     /// Iterations (L-BFGS) or epochs (SGD, Adam); `nil` for the optimizer's default (500 / 50).
     public var maxIterations: Int?
     /// Relative gradient-norm tolerance (L-BFGS, OWL-QN).
@@ -65,7 +82,11 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Seed of every random choice (row shuffle, batch order).
     public var seed: UInt64 = 1
 
-    public init(kind: ModelKind) { self.kind = kind }
+    /// A configuration with the defaults of `kind` (`l2Penalty` 1 for classifiers, 0 for linear).
+    public init(kind: ModelKind) {
+        self.kind = kind
+        l2Penalty = kind == .linear ? 0 : 1
+    }
 
     /// Checks every value and combination; throws the first problem found.
     public func validate() throws(TrainingError) {

@@ -33,6 +33,9 @@ extension TrainCommand {
         var run = CheckpointFile.Run(model: model.rawValue, data: data ?? listen ?? "", l2: configuration.l2Penalty, l1: l1,
                                      fitIntercept: !noIntercept, features: dataOptions.features,
                                      optimizer: configuration.makeMinimizer().name)
+        let shards = prepared.fingerprint.hasPrefix("shards:") ? prepared.fingerprint.split(separator: ",").count : 1
+        run.dataFingerprint = "\(shards):\(prepared.fingerprint)"
+        run.penaltyConvention = configuration.penaltyConvention.rawValue
         if configuration.optimizer == .sgd || configuration.optimizer == .adam {
             run.batchSize = configuration.batchSize
             let inProcess = workers == 1 && listen == nil && backend == .socket

@@ -9,7 +9,11 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a linear, logistic or softmax model and write it to a model file.",
         discussion: """
         Objective: Σ sᵢ·loss(xᵢ, yᵢ) + (λ/2)‖w‖² + μ‖w‖₁ with λ = --l2 and μ = --l1, summed over \
-        rows, intercept not regularized (--l2 1 is LIBLINEAR's -c 1 and scikit-learn's C=1).
+        rows, intercept not regularized, w the coefficients as reported (on the original feature \
+        scale, whatever --standardize does): --l2 λ is LIBLINEAR's -c 1/λ and scikit-learn's \
+        C = 1/λ. Standardization only conditions the problem; --penalty-convention standardized \
+        penalizes the standardized coefficients instead (glmnet, Spark). The reported objective \
+        is recomputed in float64 from the written coefficients.
         """
     )
 
@@ -73,7 +77,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "SGD momentum in [0, 1).")
     var momentum: Double = 0.9
 
-    @Option(help: "L2 strength λ.")
+    @Option(help: "L2 strength λ (default: 1 for logistic and softmax, 0 for linear).")
     var l2: Double?
 
     @Option(help: "L1 strength μ (uses OWL-QN with lbfgs; proximal steps with sgd/adam).")
@@ -88,7 +92,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Standardize features: auto (dense data only), on or off.")
     var standardize: TrainingConfiguration.StandardizationChoice = .auto
 
-    @Flag(help: "Fit without an intercept.")
+    @Option(help: "Which coefficients the penalty measures: original (as reported; LIBLINEAR, scikit-learn) or standardized (glmnet, Spark).")
+    var penaltyConvention: TrainingConfiguration.PenaltyConvention = .original
+
+    @Flag(help: "Fit without an intercept (dense features are then scaled, never centred).")
     var noIntercept = false
 
     @Option(help: "Seed for shuffles, batch order and --test-fraction.")
@@ -201,6 +208,7 @@ struct TrainCommand: ParsableCommand {
         configuration.l1Penalty = l1
         configuration.fitIntercept = !noIntercept
         configuration.standardization = standardize
+        configuration.penaltyConvention = penaltyConvention
         configuration.maxIterations = epochs ?? maxIterations
         configuration.gradientTolerance = tolerance
         configuration.objectiveTolerance = objectiveTolerance
@@ -352,3 +360,4 @@ extension ModelKind: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerChoice: ExpressibleByArgument {}
 extension MPIReduceMode: ExpressibleByArgument {}
 extension TrainingConfiguration.StandardizationChoice: ExpressibleByArgument {}
+extension TrainingConfiguration.PenaltyConvention: ExpressibleByArgument {}

@@ -25,17 +25,30 @@ struct CheckpointFile: Codable {
         /// SGD and Adam: the rows in the order the optimizer sees them (a fingerprint), which
         /// the saved batch order refers to.
         var rowOrder: String?
+        /// The fingerprint of the data (``DatasetFingerprint``; with workers, of the shards in
+        /// rank order), after `shards:` and the shard count: a changed file at the same path is
+        /// another run. Absent in files of earlier releases.
+        var dataFingerprint: String?
+        /// The penalty convention (absent in earlier files: `original`).
+        var penaltyConvention: String?
 
         /// The fields as `name value` pairs, for messages.
         var fields: [(name: String, value: String)] {
             [("model", model), ("data", data), ("l2", "\(l2)"), ("l1", "\(l1)"), ("intercept", "\(fitIntercept)"),
              ("features", features.map(String.init) ?? "auto"), ("optimizer", optimizer ?? "none"),
-             ("batch size", batchSize.map(String.init) ?? "none"), ("rows", rowOrder ?? "any order")]
+             ("batch size", batchSize.map(String.init) ?? "none"), ("rows", rowOrder ?? "any order"),
+             ("data fingerprint", dataFingerprint ?? "unknown"), ("penalty convention", penaltyConvention ?? "original")]
         }
 
+        /// The shard count a fingerprint was taken over.
+        private var shardCount: Substring? { dataFingerprint?.split(separator: ":").first }
+
         /// What differs between this (saved) run and `current`, as `name A (this run: B)` items.
+        /// Fingerprints taken over different shard counts cannot be compared (L-BFGS may
+        /// resume with another worker count); an earlier file without one is not held to it.
         func differences(from current: Run) -> String {
-            zip(fields, current.fields).filter { $0.value != $1.value }
+            let comparable = dataFingerprint != nil && shardCount == current.shardCount
+            return zip(fields, current.fields).filter { $0.value != $1.value && ($0.name != "data fingerprint" || comparable) }
                 .map { "\($0.name) \($0.value) (this run: \($1.value))" }.joined(separator: "; ")
         }
     }
@@ -96,8 +109,9 @@ struct CheckpointFile: Codable {
         if let optimizer = run.optimizer, saved.state.optimizer != optimizer {
             throw CLIError("\(path): the checkpoint was saved by \(saved.state.optimizer) — this run uses \(optimizer)")
         }
-        guard saved.run == run else {
-            throw CLIError("\(path): the checkpoint is of another run (\(saved.run.differences(from: run)))")
+        let differences = saved.run.differences(from: run)
+        guard differences.isEmpty else {
+            throw CLIError("\(path): the checkpoint is of another run (\(differences))")
         }
         return saved.state
     }

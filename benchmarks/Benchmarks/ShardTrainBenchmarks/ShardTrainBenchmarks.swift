@@ -15,7 +15,7 @@ private func streamRead(_ values: [Float]) {
 
 /// A full logistic gradient over `data`, and a stream read of the same number of bytes.
 private func gradientPair(_ name: String, _ data: Dataset) {
-    let objective = Objective(loss: LogisticLoss(), features: data.features, targets: data.labels.map { $0 > 0 ? 1 : 0 })
+    let objective = try! Objective(loss: LogisticLoss(), features: data.features, targets: data.labels.map { $0 > 0 ? 1 : 0 })
     let parameters = [Double](repeating: 0.01, count: objective.parameterCount)
     let stream = streamBytes(data.features.storageBytes)
     Benchmark(name) { benchmark in

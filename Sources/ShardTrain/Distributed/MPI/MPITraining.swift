@@ -25,6 +25,8 @@ public enum MPITraining {
         /// This rank's rows as a problem, or nil (the server rank).
         public var local: LocalProblem?
         public var regularization: Regularization
+        /// `Σ sᵢ` over every shard.
+        public var totalWeight: Double
     }
 
     /// Reads this rank's shard of `path` and agrees on the setup with every other rank.
@@ -52,13 +54,10 @@ public enum MPITraining {
         let local = try shard.map { rows in
             // SGD and Adam see each shard in the seeded order a socket worker of this rank uses.
             let ordered = setup.shuffleSeed.map { rows.shuffled(seed: $0 &+ UInt64(shardRank) &* 0x9E37_79B9_7F4A_7C15) } ?? rows
-            return LocalProblem(objective: try setup.objective(for: ordered), l2Penalty: configuration.l2Penalty,
-                                l1Penalty: configuration.l1Penalty)
+            return LocalProblem(objective: try setup.objective(for: ordered), regularization: prepared.regularization(configuration))
         }
-        let outputs = prepared.outputs
-        let regularization = Regularization(l2Penalty: configuration.l2Penalty, l1Penalty: configuration.l1Penalty,
-                                            penalizedCount: prepared.featureCount * outputs)
-        return Setup(prepared: prepared, local: local, regularization: regularization)
+        return Setup(prepared: prepared, local: local, regularization: prepared.regularization(configuration),
+                     totalWeight: setup.totalWeight)
     }
 
     /// `local`'s share of the rows `range` of `total`, as `[loss, weight sum, gradient…]`. Ranges
@@ -93,6 +92,7 @@ public final class MPIProblem: TrainingProblem {
     public let parameterCount: Int
     public let rowCount: Int
     public let regularization: Regularization
+    public let totalWeight: Double
     /// Evaluations so far, and seconds spent in the collectives (in the server mode the
     /// workers' compute is inside them).
     public private(set) var rounds = 0
@@ -105,6 +105,26 @@ public final class MPIProblem: TrainingProblem {
         parameterCount = setup.prepared.featureCount * setup.prepared.outputs + setup.prepared.outputs
         rowCount = setup.prepared.rowCount
         regularization = setup.regularization
+        totalWeight = setup.totalWeight
+    }
+
+    /// The float64 loss sum of every shard for parameters on the original scale: command 2 in
+    /// the server mode, this rank's share summed in place in the allreduce mode.
+    public func exactLossSum(originalParameters parameters: [Double]) throws -> Double? {
+        var sums: [Double]
+        switch mode {
+        case .server:
+            var command: [Int64] = [2, 0, 0]
+            world.broadcast(&command)
+            var shared = parameters
+            world.broadcast(&shared)
+            sums = [0]
+            world.reduceSum(&sums)
+        case .allreduce:
+            sums = [setup.local?.objective.exactLossSum(parameters).lossSum ?? 0]
+            world.allreduceSum(&sums)
+        }
+        return sums[0]
     }
 
     public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
@@ -143,9 +163,14 @@ public final class MPIProblem: TrainingProblem {
         while true {
             var command: [Int64] = [0, 0, 0]
             world.broadcast(&command)
-            guard command[0] == 1 else { return }
+            guard command[0] == 1 || command[0] == 2 else { return }
             var parameters = [Double](repeating: 0, count: count)
             world.broadcast(&parameters)
+            if command[0] == 2 {
+                var loss = [setup.local?.objective.exactLossSum(parameters).lossSum ?? 0]
+                world.reduceSum(&loss)
+                continue
+            }
             var share = try MPITraining.share(of: setup.local, total: setup.prepared.rowCount, parameters: parameters,
                                               range: Int(command[1]) ..< Int(command[2]), count: count)
             world.reduceSum(&share)
