@@ -56,6 +56,29 @@ import TestSupport
         #expect(batch.stderr.contains("batch size 256 (this run: 64)"), "\(batch.stderr)")
     }
 
+    /// A checkpoint belongs to the data it was made on, not to a path: a file changed in place
+    /// (one label flipped) is another run, and `--resume` says so.
+    @Test func resumeRefusesDataChangedAtTheSamePath() throws {
+        let folder = Fixtures.scratchDirectory("checkpoint-data")
+        let data = folder + "/rows.svm"
+        let lines = try String(contentsOfFile: Fixtures.dataset("a9a"), encoding: .utf8).split(separator: "\n").prefix(500)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let common = ["train", "--model", "logistic", "--data", data, "--features", "123", "--quiet", "--checkpoint-dir", folder,
+                      "--checkpoint-every", "2", "--max-iterations", "4", "--output", folder + "/m"]
+        let first = try CLI.run(common)
+        #expect(first.status == 0, "\(first.stderr)")
+        var changed = Array(lines)
+        changed[7] = (changed[7].hasPrefix("+1") ? "-1" : "+1") + changed[7].dropFirst(2)
+        try (changed.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let resumed = try CLI.run(common + ["--resume"])
+        #expect(resumed.status != 0)
+        #expect(resumed.stderr.contains("data fingerprint"), "\(resumed.stderr)")
+        // The unchanged data resumes.
+        try (lines.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let again = try CLI.run(common + ["--resume"])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     /// A version 1 checkpoint (L-BFGS state only, written before SGD and Adam could resume)
     /// still resumes an L-BFGS run, ending where an uninterrupted run ends (1e-9 relative).
     @Test func resumeReadsVersion1Checkpoints() throws {

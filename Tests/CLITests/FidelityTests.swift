@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ShardTrain
 
 /// Every documented option fits the model it promises, checked against references that share
 /// no code with ShardTrain (`Tests/Fidelity/fidelity.py`: the objective written out in NumPy and
@@ -74,5 +75,25 @@ import TestSupport
             #expect(aboveOptimum >= -1e-9, "\(model): objective below the reference optimum by \(-aboveOptimum)")
         }
         try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Issue: `--l2 1` on dense features with scales 100, 0.01 and 1 gave nearly the
+    /// unregularized fit (the penalty fell on the standardized coefficients). `train` with no
+    /// tuning flags now gives scikit-learn's `C = 1` coefficients to 1e-4.
+    @Test func defaultTrainMatchesScikitLearnOnBadlyScaledFeatures() throws {
+        let folder = Fixtures.scratchDirectory("fidelity-scales")
+        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fidelity/fidelity.py").path
+        let reference = try ExternalTool.run(ExternalTool.python, [script, "scales", folder])
+        try #require(reference.status == 0, "\(reference.stderr)")
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(reference.stdout.utf8)) as? [String: Any])
+        let weights = try #require(expected["weights"] as? [Double]), intercept = try #require(expected["intercept"] as? Double)
+        let output = folder + "/scales.st"
+        let run = try CLI.run(["train", "--model", "logistic", "--data", folder + "/scales.csv", "--header", "no",
+                               "--label-column", "3", "--quiet", "--output", output])
+        try #require(run.status == 0, "\(run.stderr)")
+        let model = try ModelFile.read(from: output)
+        for (ours, theirs) in zip(model.weights + model.intercepts, weights + [intercept]) {
+            #expect(abs(ours - theirs) <= 1e-4 * abs(theirs), "\(ours) vs scikit-learn \(theirs)")
+        }
     }
 }

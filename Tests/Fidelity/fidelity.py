@@ -215,9 +215,22 @@ def check(folder):
     print(json.dumps({"results": results}))
 
 
+def scales(folder):
+    """The issue's reproducer: three dense features with scales 100, 0.01 and 1 (2,000 rows,
+    logistic). Writes scales.csv and prints scikit-learn's C = 1 coefficients and intercept."""
+    from sklearn.linear_model import LogisticRegression
+    rng = np.random.default_rng(3)
+    x = (rng.normal(size=(2000, 3)) * [100.0, 0.01, 1.0]).astype(np.float32).astype(np.float64)
+    z = 0.01 * x[:, 0] - 200 * x[:, 1] + 0.5 * x[:, 2]
+    y = (rng.random(2000) < 1 / (1 + np.exp(-z))).astype(np.float64)
+    write_data(os.path.join(folder, "scales.csv"), x, y, "dense")
+    model = LogisticRegression(C=1.0, tol=1e-12, max_iter=100000).fit(x, y)
+    print(json.dumps({"weights": model.coef_.ravel().tolist(), "intercept": float(model.intercept_[0])}))
+
+
 def case_name(case):
     return f"{case['kind']}-{case['storage']}-{'b' if case['intercept'] else 'nob'}-{case['penalty']}"
 
 
 if __name__ == "__main__":
-    {"prepare": prepare, "check": check}[sys.argv[1]](sys.argv[2])
+    {"prepare": prepare, "check": check, "scales": scales}[sys.argv[1]](sys.argv[2])
