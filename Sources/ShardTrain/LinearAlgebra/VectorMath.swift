@@ -41,21 +41,31 @@ public enum VectorMath {
 
     /// `log(1 + e)` for lanes with `0 ≤ e ≤ 1` (as in `log(1 + e^{−|m|})`), accurate to the
     /// last digits even for tiny `e`, where forming `1 + e` would lose them.
+    @inlinable @inline(__always)
+    public static func log1p(_ e: SIMD8<Double>) -> SIMD8<Double> {
+        log1pAndReciprocal(e).log1p
+    }
+
+    /// `log(1 + e)` and `1/(1 + e)` for lanes with `0 ≤ e ≤ 1`, with one division for both
+    /// (divisions dominate the cost of these lanes): `q = 1/((1 + e)·t)` gives `1/(1 + e) = t·q`
+    /// and `1/t = (1 + e)·q`.
     ///
     /// For `e < 0.4`, `log(1 + e) = 2·atanh(s)` with `s = e/(2 + e) ≤ 1/6`; otherwise
     /// `1 + e = 2ᵏ·f` with `f ∈ [√½, √2)` and `log f = 2·atanh(s)`, `s = (f − 1)/(f + 1)`,
-    /// `|s| ≤ 0.172`. Either way the odd series of `atanh` to `s²¹`.
+    /// `|s| ≤ 0.172`. Either way the odd series of `atanh` to `s¹⁹` (truncation below 1e-15).
     @inlinable @inline(__always)
-    public static func log1p(_ e: SIMD8<Double>) -> SIMD8<Double> {
+    public static func log1pAndReciprocal(_ e: SIMD8<Double>) -> (log1p: SIMD8<Double>, reciprocal: SIMD8<Double>) {
         let small = e .< 0.4
         let z = 1 + e
         let high = z .> 1.414_213_562_373_095_1
         let f = z.replacing(with: z * 0.5, where: high)
         let k = SIMD8<Double>(repeating: 0).replacing(with: 1, where: high .& .!small)
-        let s = ((f - 1) / (f + 1)).replacing(with: e / (2 + e), where: small)
+        let numerator = (f - 1).replacing(with: e, where: small)
+        let denominator = (f + 1).replacing(with: 2 + e, where: small)
+        let q = 1 / (z * denominator)
+        let s = numerator * (z * q)
         let s2 = s * s
-        var series = SIMD8<Double>(repeating: 1.0 / 21)
-        series = series * s2 + 1.0 / 19
+        var series = SIMD8<Double>(repeating: 1.0 / 19)
         series = series * s2 + 1.0 / 17
         series = series * s2 + 1.0 / 15
         series = series * s2 + 1.0 / 13
@@ -65,6 +75,6 @@ public enum VectorMath {
         series = series * s2 + 1.0 / 5
         series = series * s2 + 1.0 / 3
         series = series * s2 + 1
-        return 2 * s * series + k * 0.693_147_180_559_945_31
+        return (2 * s * series + k * 0.693_147_180_559_945_31, denominator * q)
     }
 }

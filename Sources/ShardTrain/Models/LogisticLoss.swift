@@ -27,8 +27,9 @@ public struct LogisticLoss: Loss {
             let magnitude = m.replacing(with: -m, where: negative)
             let e = VectorMath.exp(-magnitude)
             let positivePart = m.replacing(with: 0, where: negative), negativePart = magnitude - positivePart
-            let losses = (1 - y) * positivePart + y * negativePart + VectorMath.log1p(e)
-            let residual = ((1 - y) - y * e).replacing(with: e * (1 - y) - y, where: negative) / (1 + e)
+            let (log1p, reciprocal) = VectorMath.log1pAndReciprocal(e)
+            let losses = (1 - y) * positivePart + y * negativePart + log1p
+            let residual = ((1 - y) - y * e).replacing(with: e * (1 - y) - y, where: negative) * reciprocal
             if let weights {
                 let s = UnsafeRawPointer(weights.baseAddress!).loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
                 lanes += s * losses
