@@ -19,12 +19,17 @@ import ShardTrain
 ///   its stopping rules cannot see below; on these cases that leaves the coefficients 1e-4 to
 ///   1e-2 from the optimum (docs/architecture.md, "Precision").
 @Suite struct FidelityTests {
+    /// Runs `fidelity.py COMMAND FOLDER` and parses the JSON object it prints.
+    private func reference(_ command: String, _ folder: String) throws -> [String: Any] {
+        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fidelity/fidelity.py").path
+        let run = try ExternalTool.run(ExternalTool.python, [script, command, folder])
+        try #require(run.status == 0, "the reference needs numpy, scipy, scikit-learn and safetensors (Scripts/install-deps): \(run.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+
     @Test func everyOptionFitsTheReferenceModel() throws {
         let folder = Fixtures.scratchDirectory("fidelity")
-        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fidelity/fidelity.py").path
-        let prepared = try ExternalTool.run(ExternalTool.python, [script, "prepare", folder])
-        try #require(prepared.status == 0, "the reference needs numpy, scipy, scikit-learn and safetensors (Scripts/install-deps): \(prepared.stderr)")
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(prepared.stdout.utf8)) as? [String: Any])
+        let summary = try reference("prepare", folder)
         // The two references agree (scikit-learn's own stopping rule leaves it ~1e-4 short on the
         // badly scaled softmax set; SciPy runs to machine precision).
         #expect((summary["largest_sklearn_gap"] as? Double ?? 1) < 5e-4)
@@ -58,9 +63,7 @@ import ShardTrain
         }
         #expect(runs == 108)
 
-        let checked = try ExternalTool.run(ExternalTool.python, [script, "check", folder])
-        try #require(checked.status == 0, "\(checked.stderr)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any])
+        let report = try reference("check", folder)
         let results = try #require(report["results"] as? [[String: Any]])
         #expect(results.count == 108)
         for result in results {
@@ -82,10 +85,7 @@ import ShardTrain
     /// tuning flags now gives scikit-learn's `C = 1` coefficients to 1e-4.
     @Test func defaultTrainMatchesScikitLearnOnBadlyScaledFeatures() throws {
         let folder = Fixtures.scratchDirectory("fidelity-scales")
-        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fidelity/fidelity.py").path
-        let reference = try ExternalTool.run(ExternalTool.python, [script, "scales", folder])
-        try #require(reference.status == 0, "\(reference.stderr)")
-        let expected = try #require(try JSONSerialization.jsonObject(with: Data(reference.stdout.utf8)) as? [String: Any])
+        let expected = try reference("scales", folder)
         let weights = try #require(expected["weights"] as? [Double]), intercept = try #require(expected["intercept"] as? Double)
         let output = folder + "/scales.st"
         let run = try CLI.run(["train", "--model", "logistic", "--data", folder + "/scales.csv", "--header", "no",

@@ -1,14 +1,17 @@
 /// A table of samples: a feature matrix, one label per row and optional sample weights.
 ///
+/// Built through the checked initializer, its parts are read-only outside the library, so the
+/// checks hold for as long as the value lives.
+///
 /// Labels are stored as read: ±1 or 0/1 for binary data, class ids for multiclass data, real
 /// values for regression. A model maps them to its own encoding when it is fitted.
 public struct Dataset: Sendable {
     /// The features, dense or sparse, one row per sample.
-    public var features: FeatureMatrix
+    public internal(set) var features: FeatureMatrix
     /// One label per row.
-    public var labels: [Double]
+    public internal(set) var labels: [Double]
     /// One weight per row (`sᵢ` in the objective), or `nil` for all ones.
-    public var sampleWeights: [Double]?
+    public internal(set) var sampleWeights: [Double]?
     /// Where the data came from (a file path or a description), for messages and model files.
     public var source: String
 
