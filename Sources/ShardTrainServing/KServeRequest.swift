@@ -40,16 +40,33 @@ enum KServeRequest {
         guard shape[1] == featureCount else {
             throw .badRequest("input \"\(name)\" has shape [\(shape[0]), \(shape[1])]; this model takes \(featureCount) features: [batch, \(featureCount)]")
         }
-        let (batch, count) = (shape[0], shape[0] * featureCount)
+        let batch = shape[0]
         guard batch > 0 else { throw .badRequest("input \"\(name)\" has an empty batch") }
+        // A declared size is checked against the bytes received before anything is allocated
+        // for it: a JSON value takes at least one byte, a binary one its width.
+        let (count, overflow) = batch.multipliedReportingOverflow(by: featureCount)
+        let binaryWidth = datatype == "FP32" ? 4 : 8
+        let isBinary: Bool
+        if case .object(let parameters)? = RequestJSON.field("parameters", in: input),
+           RequestJSON.field("binary_data_size", in: parameters) != nil {
+            isBinary = true
+        } else {
+            isBinary = false
+        }
+        guard !overflow else {
+            throw .badRequest("input \"\(name)\" declares shape [\(batch), \(featureCount)]: more values than can be addressed")
+        }
+        if isBinary, count > binary.count / binaryWidth {
+            throw .badRequest("input \"\(name)\" declares shape [\(batch), \(featureCount)] of \(datatype) but only \(binary.count) bytes follow the JSON")
+        }
         var values: [Float] = []
-        values.reserveCapacity(count)
+        values.reserveCapacity(min(count, isBinary ? count : json.count))
         if case .object(let parameters)? = RequestJSON.field("parameters", in: input),
            let size = RequestJSON.field("binary_data_size", in: parameters) {
             guard let bytes = size.nonNegativeInteger else {
                 throw .badRequest("input \"\(name)\": binary_data_size is \(size.typeName), expected a byte count")
             }
-            let width = datatype == "FP32" ? 4 : 8
+            let width = binaryWidth
             guard bytes == count * width else {
                 throw .badRequest("input \"\(name)\": binary_data_size is \(bytes) bytes; shape [\(batch), \(featureCount)] of \(datatype) needs \(count * width)")
             }

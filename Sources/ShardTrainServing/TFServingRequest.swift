@@ -16,7 +16,9 @@ enum TFServingRequest {
         }
         if rows.allSatisfy({ if case .array = $0 { true } else { false } }) {
             var values: [Float] = []
-            values.reserveCapacity(rows.count * featureCount)
+            // Reserve no more than the body could hold (a value takes at least one byte): rows
+            // are checked one by one below, after the reservation.
+            values.reserveCapacity(min(rows.count.multipliedReportingOverflow(by: featureCount).partialValue, body.count))
             for (r, row) in rows.enumerated() {
                 guard case .array(let items) = row, items.count == featureCount else {
                     let count = if case .array(let items) = row { items.count } else { 0 }

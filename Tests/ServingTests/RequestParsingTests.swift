@@ -18,6 +18,22 @@ struct RequestParsingTests {
         #expect(throws: ServingError.self) { try ServingResponder.route("/v2/models/m/explain") }
     }
 
+    /// A declared shape is checked against the bytes received before it sizes anything: the
+    /// largest batch overflowed the multiplication (a trap) and 10¹² rows reached an allocation
+    /// that aborted the server.
+    @Test func hostileShapesAreRefusedBeforeAnyAllocation() {
+        for batch in ["9223372036854775807", "1000000000000", "100000000"] {
+            let json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[\(batch),3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}"
+            #expect(throws: ServingError.self) { try KServeRequest.parse(body: Array(json.utf8), jsonLength: nil, featureCount: 3) }
+            let header = Array("{\"inputs\":[{\"name\":\"x\",\"shape\":[\(batch),3],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":12}}]}".utf8)
+            let bytes = [UInt8](repeating: 0, count: 12)
+            #expect(throws: ServingError.self) { try KServeRequest.parse(body: header + bytes, jsonLength: header.count, featureCount: 3) }
+        }
+        // TF Serving: a million empty rows reserve no more than the body's bytes, then fail on row 0.
+        let empty = "{\"instances\":[" + Array(repeating: "[]", count: 1_000_000).joined(separator: ",") + "]}"
+        #expect(throws: ServingError.self) { try TFServingRequest.parse(body: Array(empty.utf8), featureCount: 100_000) }
+    }
+
     @Test func kserveBinaryAndNestedInputsGiveTheSameRows() throws {
         let values: [Float] = [0, 1.5, 0, -2, 3, 0]
         var bytes: [UInt8] = []
