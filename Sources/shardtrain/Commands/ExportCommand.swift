@@ -26,6 +26,10 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Where to write the exported file.")
     var output: String
 
+    func validate() throws {
+        try OutputPath.check(output, against: [("--model", model)])
+    }
+
     func run() throws {
         let fitted = try report { try ModelFile.read(from: model) }
         do {

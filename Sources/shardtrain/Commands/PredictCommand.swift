@@ -23,6 +23,10 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Output file (default: stdout).")
     var output: String?
 
+    func validate() throws {
+        try OutputPath.check(output, against: [("--model", model), ("--data", data), ("--labels", dataOptions.labels)])
+    }
+
     func run() throws {
         let fitted = try report { try ModelFile.read(from: model) }
         let (dataset, _) = try loadDataset(data, dataOptions.loadOptions(featureCount: dataOptions.features ?? fitted.featureCount))

@@ -49,6 +49,7 @@ struct PruneCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try OutputPath.check(output, against: [("--model", model), ("--data", data)])
         if let sparsity, !(sparsity >= 0 && sparsity < 1) { throw ValidationError("--sparsity must be in [0, 1), got \(sparsity)") }
         if let threshold, !(threshold >= 0 && threshold.isFinite) { throw ValidationError("--threshold must be a finite number ≥ 0, got \(threshold)") }
         if let finetuneEpochs {

@@ -54,6 +54,7 @@ struct QuantizeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try OutputPath.check(output, against: [("--model", model), ("--calibration-data", calibrationData)])
         guard percentile > 50, percentile <= 100 else { throw ValidationError("--percentile must be in (50, 100], got \(percentile)") }
     }
 

@@ -157,6 +157,8 @@ struct TrainCommand: ParsableCommand {
     var output: String
 
     func validate() throws {
+        try OutputPath.check(output, against: [("--data", data), ("--test", test), ("--labels", dataOptions.labels)])
+        try OutputPath.check(trace, against: [("--data", data), ("--test", test), ("--labels", dataOptions.labels)], outputOption: "--trace")
         guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
         try validateMPI()
         if metricsOut != nil, workers == 1, listen == nil {
