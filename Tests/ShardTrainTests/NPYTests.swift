@@ -54,6 +54,15 @@ import TestSupport
         expectDataError(.truncated, line: nil, column: nil, message: "expected 24") { try NPYReader().readMatrix(path: path) }
     }
 
+    /// A header whose shape overflows `rows × columns` is refused, not a trap; one that fits but
+    /// promises more than the file holds is `truncated` before anything is allocated.
+    @Test func hostileShapes() {
+        let huge = write(header("{'descr': '<f4', 'fortran_order': False, 'shape': (9223372036854775807, 5), }") + floats([1]))
+        expectDataError(.shapeMismatch, line: nil, column: nil, message: "more elements than can be addressed") { try NPYReader().readMatrix(path: huge) }
+        let large = write(header("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 5), }") + doubles([1]))
+        expectDataError(.truncated, line: nil, column: nil, message: "expected 40000000000000") { try NPYReader().readMatrix(path: large) }
+    }
+
     @Test func unsupportedDTypeAndFortranOrder() {
         let bigEndian = write(header("{'descr': '>f4', 'fortran_order': False, 'shape': (1, 1), }") + floats([1]))
         expectDataError(.unsupportedDType, line: nil, column: nil, message: "'>f4'") { try NPYReader().readMatrix(path: bigEndian) }

@@ -42,8 +42,12 @@ public struct NPYReader: Sendable {
             throw DataError(.shapeMismatch, file: path, message: "array has shape \(header.shape) — expected 2 dimensions (rows, features)")
         }
         let allRows = header.shape[0], columns = header.shape[1]
+        let (count, overflow) = allRows.multipliedReportingOverflow(by: columns)
+        guard !overflow else {
+            throw DataError(.shapeMismatch, file: path, message: "shape \(header.shape) holds more elements than can be addressed")
+        }
         let range = (selected ?? 0 ..< allRows).clamped(to: 0 ..< allRows)
-        let data = try dataBytes(file.bytes, header: header, count: allRows * columns, path: path)
+        let data = try dataBytes(file.bytes, header: header, count: count, path: path)
         let first = range.lowerBound * columns
         var values = [Float](repeating: 0, count: range.count * columns)
         var bad: Int?
