@@ -23,6 +23,10 @@ import TestSupport
         #expect(socket.status == 0, "\(socket.stderr)")
         let mpi = try Self.mpirun(3, common + ["--backend", "mpi", "--reduce", reduce, "--output", folder + "/mpi.model"])
         #expect(mpi.status == 0, "mpirun: \(mpi.stderr)")
+        // The reported objective is the ranks' float64 recomputation (command 2), as a recomputation
+        // from the file gives it.
+        let check = try FidelityTests.reference("recompute", folder + "/mpi.model", Fixtures.dataset("a9a"), "sparse", "logistic", "1", "0")
+        #expect((check["relative_error"] as? Double ?? 1) <= 1e-9, "\(check)")
         let a = try CLI.lastJSON(socket), b = try CLI.lastJSON(mpi)
         let objective = try #require(a["objective"] as? Double), mpiObjective = try #require(b["objective"] as? Double)
         #expect(abs(objective - mpiObjective) <= 1e-6 * abs(objective), "\(objective) vs \(mpiObjective)")

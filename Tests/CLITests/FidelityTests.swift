@@ -19,17 +19,17 @@ import ShardTrain
 ///   its stopping rules cannot see below; on these cases that leaves the coefficients 1e-4 to
 ///   1e-2 from the optimum (docs/architecture.md, "Precision").
 @Suite struct FidelityTests {
-    /// Runs `fidelity.py COMMAND FOLDER` and parses the JSON object it prints.
-    private func reference(_ command: String, _ folder: String) throws -> [String: Any] {
+    /// Runs `fidelity.py COMMAND ARGUMENTS…` and parses the JSON object it prints.
+    static func reference(_ command: String, _ arguments: String...) throws -> [String: Any] {
         let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fidelity/fidelity.py").path
-        let run = try ExternalTool.run(ExternalTool.python, [script, command, folder])
+        let run = try ExternalTool.run(ExternalTool.python, [script, command] + arguments)
         try #require(run.status == 0, "the reference needs numpy, scipy, scikit-learn and safetensors (Scripts/install-deps): \(run.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     }
 
     @Test func everyOptionFitsTheReferenceModel() throws {
         let folder = Fixtures.scratchDirectory("fidelity")
-        let summary = try reference("prepare", folder)
+        let summary = try Self.reference("prepare", folder)
         // The two references agree (scikit-learn's own stopping rule leaves it ~1e-4 short on the
         // badly scaled softmax set; SciPy runs to machine precision).
         #expect((summary["largest_sklearn_gap"] as? Double ?? 1) < 5e-4)
@@ -63,7 +63,7 @@ import ShardTrain
         }
         #expect(runs == 108)
 
-        let report = try reference("check", folder)
+        let report = try Self.reference("check", folder)
         let results = try #require(report["results"] as? [[String: Any]])
         #expect(results.count == 108)
         for result in results {
@@ -85,7 +85,7 @@ import ShardTrain
     /// tuning flags now gives scikit-learn's `C = 1` coefficients to 1e-4.
     @Test func defaultTrainMatchesScikitLearnOnBadlyScaledFeatures() throws {
         let folder = Fixtures.scratchDirectory("fidelity-scales")
-        let expected = try reference("scales", folder)
+        let expected = try Self.reference("scales", folder)
         let weights = try #require(expected["weights"] as? [Double]), intercept = try #require(expected["intercept"] as? Double)
         let output = folder + "/scales.st"
         let run = try CLI.run(["train", "--model", "logistic", "--data", folder + "/scales.csv", "--header", "no",
@@ -95,5 +95,50 @@ import ShardTrain
         for (ours, theirs) in zip(model.weights + model.intercepts, weights + [intercept]) {
             #expect(abs(ours - theirs) <= 1e-4 * abs(theirs), "\(ours) vs scikit-learn \(theirs)")
         }
+    }
+
+    /// docs/conventions.md's mappings against scikit-learn: `--penalty-convention standardized
+    /// --l2 1` is `LogisticRegression(C=1)` on features standardized by hand (mapped back), and
+    /// `--l1 n·α·ρ --l2 n·α·(1 − ρ)` is `ElasticNet(alpha=α, l1_ratio=ρ)`.
+    @Test func conventionMappingsMatchScikitLearn() throws {
+        let folder = Fixtures.scratchDirectory("fidelity-conventions")
+        _ = try Self.reference("scales", folder)
+        let expected = try Self.reference("conventions", folder)
+        let dense = ["--header", "no", "--label-column", "3", "--quiet"]
+        func coefficients(_ arguments: [String]) throws -> [Double] {
+            let output = folder + "/\(UUID().uuidString).st"
+            let run = try CLI.run(["train"] + arguments + dense + ["--output", output])
+            try #require(run.status == 0, "\(run.stderr)")
+            let model = try ModelFile.read(from: output)
+            return model.weights + model.intercepts
+        }
+        func reference(_ key: String) throws -> (coefficients: [Double], entry: [String: Any]) {
+            let entry = try #require(expected[key] as? [String: Any])
+            let weights = try #require(entry["weights"] as? [Double]), intercept = try #require(entry["intercept"] as? Double)
+            return (weights + [intercept], entry)
+        }
+        let standardized = try reference("standardized")
+        let ours = try coefficients(["--model", "logistic", "--data", folder + "/scales.csv", "--penalty-convention", "standardized", "--l2", "1"])
+        for (a, b) in zip(ours, standardized.coefficients) { #expect(abs(a - b) <= 1e-4 * abs(b), "standardized: \(a) vs \(b)") }
+
+        let elastic = try reference("elastic_net")
+        let l1 = try #require(elastic.entry["l1"] as? Double), l2 = try #require(elastic.entry["l2"] as? Double)
+        let net = try coefficients(["--model", "linear", "--data", folder + "/elastic.csv", "--l1", String(l1), "--l2", String(l2)])
+        let largest = elastic.coefficients.map(abs).max() ?? 1
+        for (a, b) in zip(net, elastic.coefficients) { #expect(abs(a - b) <= 1e-4 * largest, "elastic net: \(a) vs \(b)") }
+    }
+
+    /// The reported objective is the float64 recomputation from the file in the modes whose
+    /// loops differ: bounded staleness and local SGD over worker processes.
+    @Test(arguments: [["--async", "--staleness", "1"], ["--local-steps", "2"]])
+    func asynchronousModesReportTheExactObjective(mode: [String]) throws {
+        let folder = Fixtures.scratchDirectory("fidelity-async")
+        _ = try Self.reference("scales", folder)
+        let output = folder + "/m.st"
+        let run = try CLI.run(["train", "--model", "logistic", "--data", folder + "/scales.csv", "--header", "no", "--label-column", "3",
+                               "--workers", "2", "--optimizer", "sgd", "--epochs", "3", "--quiet", "--output", output] + mode)
+        try #require(run.status == 0, "\(run.stderr)")
+        let check = try Self.reference("recompute", output, folder + "/scales.csv", "dense", "logistic", "1", "0")
+        #expect((check["relative_error"] as? Double ?? 1) <= 1e-9, "\(check)")
     }
 }

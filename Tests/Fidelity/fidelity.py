@@ -228,9 +228,48 @@ def scales(folder):
     print(json.dumps({"weights": model.coef_.ravel().tolist(), "intercept": float(model.intercept_[0])}))
 
 
+def conventions(folder):
+    """References for the parameter mappings of docs/conventions.md, on scales.csv (written by
+    `scales`): scikit-learn's LogisticRegression(C=1) on features standardized by hand (the
+    population standard deviation), mapped back to the original scale, which is what
+    `--penalty-convention standardized --l2 1` must give; and scikit-learn's ElasticNet(alpha,
+    l1_ratio) on a linear target, which `--l1 n·alpha·l1_ratio --l2 n·alpha·(1 − l1_ratio)` must give."""
+    from sklearn.linear_model import ElasticNet, LogisticRegression
+    data = np.loadtxt(os.path.join(folder, "scales.csv"), delimiter=",")
+    x, y = data[:, :3], data[:, 3]
+    mean, sd = x.mean(axis=0), x.std(axis=0)
+    model = LogisticRegression(C=1.0, tol=1e-12, max_iter=100000).fit((x - mean) / sd, y)
+    w = model.coef_.ravel() / sd
+    standardized = {"weights": w.tolist(), "intercept": float(model.intercept_[0] - w @ mean)}
+    rng = np.random.default_rng(5)
+    target = x @ np.array([0.01, -150.0, 0.8]) + rng.normal(size=len(y))
+    linear = os.path.join(folder, "elastic.csv")
+    write_data(linear, x, target, "dense")
+    alpha, ratio = 0.05, 0.3
+    net = ElasticNet(alpha=alpha, l1_ratio=ratio, tol=1e-12, max_iter=1000000).fit(x, target)
+    elastic = {"weights": net.coef_.tolist(), "intercept": float(net.intercept_),
+               "l1": len(target) * alpha * ratio, "l2": len(target) * alpha * (1 - ratio)}
+    print(json.dumps({"standardized": standardized, "elastic_net": elastic}))
+
+
+def recompute(model, data, storage, kind, l2, l1):
+    """The objective a model file reports against the float64 recomputation from its own
+    coefficients on the data file."""
+    w, b, reported = read_model(model)
+    x, y = load(data, storage, w.shape[0])
+    with safe_open(model, "np") as f:
+        classes = json.loads(f.metadata()["classes"])
+    if kind != "linear":  # labels as read (e.g. -1/+1) to class indices
+        y = np.array([classes.index(label) for label in y], dtype=np.float64)
+    recomputed = objective(kind, x, y, w, b, float(l2), float(l1))
+    print(json.dumps({"reported": reported, "recomputed": recomputed,
+                      "relative_error": abs(reported - recomputed) / abs(recomputed)}))
+
+
 def case_name(case):
     return f"{case['kind']}-{case['storage']}-{'b' if case['intercept'] else 'nob'}-{case['penalty']}"
 
 
 if __name__ == "__main__":
-    {"prepare": prepare, "check": check, "scales": scales}[sys.argv[1]](sys.argv[2])
+    {"prepare": prepare, "check": check, "scales": scales, "conventions": conventions,
+     "recompute": recompute}[sys.argv[1]](*sys.argv[2:])

@@ -171,6 +171,35 @@ import TestSupport
     }
 
     /// Reads a LIBLINEAR model file's weights, oriented so positive means our positive class.
+    /// docs/conventions.md: LIBLINEAR's `-s 11 -p 0 -c C` (`½‖w‖² + C·Σ(y − m)²`, no bias) is
+    /// ShardTrain's linear model with `l2Penalty = 1/(2C)` and no intercept, here with the
+    /// default standardization of dense features.
+    @Test func squaredErrorRegressionMatchesLIBLINEARsL2Regression() throws {
+        try #require(ExternalTool.isAvailable("liblinear-train"), "liblinear-train is missing: run Scripts/test, which installs liblinear-tools")
+        let (matrix, targets, _) = ReferenceObjective.randomProblem(kind: .linear, rows: 400, features: 5)
+        let folder = Fixtures.scratchDirectory("liblinear-s11")
+        var text = ""
+        for i in 0 ..< matrix.rows {
+            text += "\(targets[i])" + (0 ..< 5).map { j in " \(j + 1):\(matrix[i, j])" }.joined() + "\n"
+        }
+        try text.write(toFile: folder + "/rows.svm", atomically: true, encoding: .utf8)
+        let c = 0.5
+        let run = try ExternalTool.run("liblinear-train", ["-s", "11", "-p", "0", "-c", String(c), "-e", "1e-8", "-B", "-1", "-q",
+                                                           folder + "/rows.svm", folder + "/model"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOfFile: folder + "/model", encoding: .utf8).split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex(of: "w"))
+        let theirs = lines[(start + 1)...].prefix(5).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        try #require(theirs.count == 5)
+
+        var configuration = TrainingConfiguration(kind: .linear)
+        configuration.l2Penalty = 1 / (2 * c)
+        configuration.fitIntercept = false
+        let model = try Trainer(configuration).fit(try Dataset(features: .dense(matrix), labels: targets))
+        let largest = theirs.map(abs).max() ?? 1
+        for (a, b) in zip(model.weights, theirs) { #expect(abs(a - b) <= 1e-5 * largest, "ours \(a), LIBLINEAR \(b)") }
+    }
+
     static func liblinearWeights(_ path: String, features: Int, labels: [Double]) throws -> [Double] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
