@@ -5,7 +5,8 @@ import ShardTrain
 /// raw little-endian bytes after the JSON (the binary tensor extension, which the
 /// `Inference-Header-Content-Length` header announces).
 enum KServeRequest {
-    static func parse(body: [UInt8], jsonLength: Int?, featureCount: Int) throws(ServingError) -> InferenceRequest {
+    /// - Parameter maxRows: the most rows one request may score (``ModelServer/Configuration/maxRows``).
+    static func parse(body: [UInt8], jsonLength: Int?, featureCount: Int, maxRows: Int = .max) throws(ServingError) -> InferenceRequest {
         var json = body
         var binary: ArraySlice<UInt8> = []
         if let jsonLength {
@@ -42,6 +43,7 @@ enum KServeRequest {
         }
         let batch = shape[0]
         guard batch > 0 else { throw .badRequest("input \"\(name)\" has an empty batch") }
+        guard batch <= maxRows else { throw .tooManyRows(batch, limit: maxRows) }
         // A declared size is checked against the bytes received before anything is allocated
         // for it: a JSON value takes at least one byte, a binary one its width.
         let (count, overflow) = batch.multipliedReportingOverflow(by: featureCount)

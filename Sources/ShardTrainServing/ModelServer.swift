@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -15,8 +16,26 @@ public struct ModelServer: Sendable {
         public var pollInterval: Duration = .milliseconds(500)
         public var driftWindowRows = 10_000
         public var serverVersion = "0"
+        /// The most rows one inference request may score (more: 413).
+        public var maxRows = 65_536
+        /// Inference requests scored at once (more: 503 with `Retry-After`).
+        public var maxInFlight = 64
+        /// How long a connection may take to deliver a request's head, and then its body.
+        public var headerTimeout: Duration = .seconds(10)
+        public var bodyTimeout: Duration = .seconds(30)
+        /// The bearer token every route outside ``openRoutes`` needs (nil: no authentication).
+        public var authToken: [UInt8]?
+        public var openRoutes: Set<OpenRoute> = [.health, .metrics]
 
         public init() {}
+    }
+
+    /// Routes that stay open when a token is set.
+    public enum OpenRoute: String, Sendable, CaseIterable {
+        /// `/v2/health/live` and `/v2/health/ready`.
+        case health
+        /// `/metrics`.
+        case metrics
     }
 
     public let repository: ModelRepository
@@ -43,9 +62,16 @@ public struct ModelServer: Sendable {
         metrics.served(repository.snapshot, events: events)
         for case .loaded(let name, let version, _) in events { logger.info("serving model \(name) version \(version)") }
         let responder = ServingResponder(repository: repository, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
+                                         maxRows: configuration.maxRows, inFlight: InFlightLimit(limit: configuration.maxInFlight),
+                                         token: configuration.authToken, openRoutes: configuration.openRoutes,
                                          serverVersion: configuration.serverVersion, logger: logger)
+        let header = TimeAmount.nanoseconds(Int64(configuration.headerTimeout.seconds * 1e9))
+        let body = TimeAmount.nanoseconds(Int64(configuration.bodyTimeout.seconds * 1e9))
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HTTPGuardHandler(headerTimeout: header, bodyTimeout: body)])
         let application = Application(
             responder: responder,
+            server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shardtrain"),
             services: [watcher],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },

@@ -15,4 +15,7 @@ public struct ServingError: Error, Sendable, CustomStringConvertible {
 
     static func badRequest(_ message: String) -> ServingError { ServingError(.badRequest, message) }
     static func notFound(_ message: String) -> ServingError { ServingError(.notFound, message) }
+    static func tooManyRows(_ rows: Int, limit: Int) -> ServingError {
+        ServingError(.contentTooLarge, "the request has \(rows) rows; the limit is \(limit) a request (--max-rows)")
+    }
 }

@@ -14,6 +14,11 @@ struct ServingResponder: HTTPResponder {
     let repository: ModelRepository
     let metrics: ServingMetrics
     let maxBodyBytes: Int
+    let maxRows: Int
+    let inFlight: InFlightLimit
+    /// The bearer token the routes outside `openRoutes` need (nil: none).
+    let token: [UInt8]?
+    let openRoutes: Set<ModelServer.OpenRoute>
     let serverVersion: String
     let logger: Logger
 
@@ -43,9 +48,20 @@ struct ServingResponder: HTTPResponder {
             guard request.method == route.method else {
                 throw ServingError(.methodNotAllowed, "\(path) takes \(route.method.rawValue), not \(request.method.rawValue)")
             }
-            response = try await answer(route, request: request)
+            try authorize(request, route)
+            if route.endpoint == .v2Infer || route.endpoint == .v1Predict {
+                guard inFlight.enter() else {
+                    throw ServingError(.serviceUnavailable, "\(inFlight.limit) requests are being scored already (--max-in-flight); try again shortly")
+                }
+                defer { inFlight.leave() }
+                response = try await answer(route, request: request)
+            } else {
+                response = try await answer(route, request: request)
+            }
         } catch let error as ServingError {
             response = Self.json(ResponseJSON.error(error.message), status: error.status)
+            if error.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"shardtrain\"" }
+            if error.status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
         } catch {
             response = Self.json(ResponseJSON.error("internal error: \(error)"), status: .internalServerError)
             logger.error("request \(path) failed: \(error)")
@@ -54,6 +70,24 @@ struct ServingResponder: HTTPResponder {
         let modelLabel = route.model.flatMap { name in repository.serves(name) ? name : nil } ?? ""
         metrics.request(model: modelLabel, endpoint: route.endpoint.rawValue, status: response.status.code, duration: clock.now - start)
         return response
+    }
+
+    /// Refuses (401) a request without the bearer token, unless its route is open.
+    private func authorize(_ request: Request, _ route: Route) throws(ServingError) {
+        guard let token else { return }
+        switch route.endpoint {
+        case .v2Live where openRoutes.contains(.health), .v2Ready where openRoutes.contains(.health): return
+        case .metrics where openRoutes.contains(.metrics): return
+        default: break
+        }
+        guard let field = request.headers[.authorization], field.lowercased().hasPrefix("bearer ") else {
+            throw ServingError(.unauthorized, "this server needs \"Authorization: Bearer TOKEN\" (--auth-token-file)")
+        }
+        let given = Array(field.utf8.dropFirst("bearer ".count))
+        // Constant time in the token's bytes: how far a guess matches does not show.
+        var difference = UInt8(given.count == token.count ? 0 : 1)
+        for i in 0 ..< token.count { difference |= token[i] ^ (i < given.count ? given[i] : 0) }
+        guard difference == 0 else { throw ServingError(.unauthorized, "wrong bearer token") }
     }
 
     /// The endpoint, model and version a path names.
@@ -143,15 +177,20 @@ struct ServingResponder: HTTPResponder {
                     guard let value = Int(text) else { throw .badRequest("Inference-Header-Content-Length is \"\(text)\", not a byte count") }
                     return value
                 }
-                parsed = try KServeRequest.parse(body: body, jsonLength: jsonLength, featureCount: featureCount)
+                parsed = try KServeRequest.parse(body: body, jsonLength: jsonLength, featureCount: featureCount, maxRows: maxRows)
             } else {
-                parsed = try TFServingRequest.parse(body: body, featureCount: featureCount)
+                parsed = try TFServingRequest.parse(body: body, featureCount: featureCount, maxRows: maxRows)
             }
             let prediction = try Prediction(model: served.model, rows: parsed.rows)
-            served.drift?.record(parsed.rows, scores: prediction.scores)
-            metrics.scored(model: served, prediction: prediction)
-            if route.endpoint == .v1Predict { return Self.json(bytes: TFServingResponse.encode(prediction)) }
+            if route.endpoint == .v1Predict {
+                let body = TFServingResponse.encode(prediction)
+                record(prediction, of: parsed, on: served)
+                return Self.json(bytes: body)
+            }
+            // Encoding can still refuse the request (an unknown output); only an answered
+            // request reaches the drift window and the prediction metrics.
             let encoded = try KServeResponse.encode(prediction, model: served, request: parsed)
+            record(prediction, of: parsed, on: served)
             var headers = HTTPFields()
             if let length = encoded.jsonLength {
                 headers[.contentType] = "application/octet-stream"
@@ -163,6 +202,11 @@ struct ServingResponder: HTTPResponder {
         case .unknown:
             throw ServingError.notFound("no endpoint at \(request.uri.path)")
         }
+    }
+
+    private func record(_ prediction: Prediction, of request: InferenceRequest, on served: ServedModel) {
+        served.drift?.record(request.rows, scores: prediction.scores)
+        metrics.scored(model: served, prediction: prediction)
     }
 
     private func model(_ route: Route) throws(ServingError) -> ServedModel {

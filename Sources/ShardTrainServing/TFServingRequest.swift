@@ -5,7 +5,8 @@ import ShardTrain
 /// feature values or an object of `"index": value` pairs for a sparse row, indices counted
 /// from 1 as in LIBSVM files.
 enum TFServingRequest {
-    static func parse(body: [UInt8], featureCount: Int) throws(ServingError) -> InferenceRequest {
+    /// - Parameter maxRows: the most rows one request may score (``ModelServer/Configuration/maxRows``).
+    static func parse(body: [UInt8], featureCount: Int, maxRows: Int = .max) throws(ServingError) -> InferenceRequest {
         let fields = try RequestJSON.parse(body)
         let key = RequestJSON.field("instances", in: fields) != nil ? "instances" : "inputs"
         guard let list = RequestJSON.field(key, in: fields) else {
@@ -14,6 +15,7 @@ enum TFServingRequest {
         guard case .array(let rows) = list, !rows.isEmpty else {
             throw .badRequest("\"\(key)\" must be a non-empty list of rows, got \(list.typeName)")
         }
+        guard rows.count <= maxRows else { throw .tooManyRows(rows.count, limit: maxRows) }
         if rows.allSatisfy({ if case .array = $0 { true } else { false } }) {
             var values: [Float] = []
             // Reserve no more than the body could hold (a value takes at least one byte): rows

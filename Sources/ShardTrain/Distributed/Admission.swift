@@ -1,48 +1,73 @@
 import Crypto
 
-/// Who may join a training run over TCP: workers that prove they hold the shared secret.
+/// Who may join a training run over TCP, and how both sides prove who they are.
 ///
-/// The server sends a fresh 32-byte random nonce; the worker answers with
-/// `HMAC-SHA256(secret, nonce ‖ "shardtrain-join-v1")`; the server checks it in constant time
-/// and only then assigns a rank. The secret itself never crosses the wire, and a recorded answer
-/// is useless for another connection (new nonce). No secret, no join.
+/// 1. The server sends `challenge` with a fresh 32-byte random nonce.
+/// 2. The worker answers `authenticate` with its own fresh nonce and
+///    `HMAC-SHA256(secret, "shardtrain-join-v2" ‖ server nonce ‖ worker nonce)`.
+/// 3. The server checks the code in constant time. Both sides now derive the session keys
+///    (``SessionKeys``) from the secret and both nonces, and every later frame, both ways, is
+///    sealed with them (AES-256-GCM, ``SessionCipher``).
+/// 4. The server's first sealed frame is `assign` (rank, worker count). A worker trusts
+///    nothing before it: a server that does not hold the secret cannot produce a frame that
+///    opens, so the worker knows it talks to the real server.
+///
+/// The secret never crosses the wire; a recorded session is useless for another (new nonces,
+/// new keys); training data and parameters travel encrypted. Until step 3 passes, a connection
+/// may send only one `authenticate` frame of a few hundred bytes within the admission deadline
+/// (``ConnectionGate``).
 public enum Admission {
-    static let context = Array("shardtrain-join-v1".utf8)
+    static let context = Array("shardtrain-join-v2".utf8)
+    static let nonceSize = 32
+    /// The largest worker count a server may announce.
+    public static let largestWorkerCount = 65_536
 
-    /// The answer to a challenge.
-    public static func answer(nonce: [UInt8], secret: [UInt8]) -> [UInt8] {
-        let code = HMAC<SHA256>.authenticationCode(for: nonce + context, using: SymmetricKey(data: secret))
-        return Array(code)
+    /// The code that proves a worker holds `secret`.
+    static func code(secret: [UInt8], serverNonce: [UInt8], workerNonce: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: context + serverNonce + workerNonce, using: SymmetricKey(data: secret)))
     }
 
-    /// Server side: challenge a new connection and, if it answers correctly, assign it `rank`.
-    /// - Throws: ``TransportError`` (`badMessage` for a wrong answer) — the caller logs the
-    ///   refusal and closes the connection.
-    public static func admit(_ connection: any MessageEndpoint, secret: [UInt8], rank: Int, workers: Int,
-                             timeout: Duration = .seconds(10)) throws(TransportError) {
+    static func freshNonce() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        let nonce = (0 ..< 32).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
-        try connection.send(.challenge(nonce: nonce))
-        guard case .authenticate(let code) = try connection.receive(timeout: timeout) else {
-            throw TransportError(.unexpectedMessage, peer: connection.peer, "did not answer the authentication challenge")
-        }
-        let valid = HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: nonce + context,
-                                                           using: SymmetricKey(data: secret))
-        guard valid else {
-            throw TransportError(.badMessage, peer: connection.peer, "wrong shared secret (HMAC check failed)")
-        }
-        try connection.send(.assign(rank: rank, workers: workers))
+        return (0 ..< nonceSize).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
     }
 
-    /// Worker side: answer the server's challenge; returns the assigned rank and worker count.
-    public static func join(_ connection: any MessageEndpoint, secret: [UInt8],
+    /// Server side, step 3: checks a worker's `authenticate` payload (its nonce, then its code).
+    /// - Returns: the session keys, or `nil` for a wrong answer.
+    static func verify(answer: [UInt8], serverNonce: [UInt8], secret: [UInt8]) -> SessionKeys? {
+        guard answer.count == 2 * nonceSize else { return nil }
+        let workerNonce = Array(answer.prefix(nonceSize)), code = answer.suffix(nonceSize)
+        let valid = HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: context + serverNonce + workerNonce,
+                                                           using: SymmetricKey(data: secret))
+        return valid ? SessionKeys(secret: secret, serverNonce: serverNonce, workerNonce: workerNonce) : nil
+    }
+
+    /// Worker side: answers the server's challenge, starts the session and waits for the
+    /// server's sealed rank assignment.
+    /// - Returns: the assigned rank and the worker count.
+    /// - Throws: ``TransportError`` — `badChecksum` when the assignment does not open (the
+    ///   server does not hold the secret), `badMessage` for an impossible rank or count.
+    public static func join(_ connection: SocketEndpoint, secret: [UInt8],
                             timeout: Duration = .seconds(30)) throws(TransportError) -> (rank: Int, workers: Int) {
-        guard case .challenge(let nonce) = try connection.receive(timeout: timeout) else {
-            throw TransportError(.unexpectedMessage, peer: connection.peer, "did not send an authentication challenge")
+        let serverNonce: [UInt8]
+        switch try connection.receive(timeout: timeout) {
+        case .challenge(let nonce) where nonce.count == nonceSize:
+            serverNonce = nonce
+        case .failure(let text):
+            throw TransportError(.workerFailed, peer: connection.peer, text)
+        case let other:
+            throw TransportError(.unexpectedMessage, peer: connection.peer, "sent \(other.type) — expected a 32-byte challenge")
         }
-        try connection.send(.authenticate(code: answer(nonce: nonce, secret: secret)))
+        let workerNonce = freshNonce()
+        let keys = SessionKeys(secret: secret, serverNonce: serverNonce, workerNonce: workerNonce)
+        let answer = workerNonce + code(secret: secret, serverNonce: serverNonce, workerNonce: workerNonce)
+        try connection.startSession(receiving: SessionCipher(key: keys.serverToWorker),
+                                    sending: SessionCipher(key: keys.workerToServer), after: .authenticate(code: answer))
         switch try connection.receive(timeout: timeout) {
         case .assign(let rank, let workers):
+            guard workers >= 1, workers <= largestWorkerCount, rank < workers else {
+                throw TransportError(.badMessage, peer: connection.peer, "assigned rank \(rank) of \(workers) workers")
+            }
             return (rank, workers)
         case .failure(let text):
             throw TransportError(.workerFailed, peer: connection.peer, text)

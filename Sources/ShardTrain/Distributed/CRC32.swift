@@ -26,6 +26,10 @@ enum CRC32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBytes { checksum($0) }
+    }
+
     /// The checksum of the bytes in `buffer`.
     static func checksum(_ buffer: UnsafeRawBufferPointer) -> UInt32 {
         tables.withUnsafeBufferPointer { t in

@@ -9,13 +9,17 @@ public enum ClusterSetup {
     ///     no copy of the data); `nil` when this process has no data to ship.
     ///   - heartbeat: how long a worker may stay silent before it counts as hung; workers send
     ///     a heartbeat five times as often. `nil`: no heartbeats.
+    ///   - introduced: the caller has read every connection's `hello` already and passes them
+    ///     in rank order.
     /// - Returns: the problem to optimize (endpoints in rank order) and the training description.
     public static func establish(_ connections: [any MessageEndpoint], configuration: TrainingConfiguration,
                                  featureCount: Int?, source: String, timeout: Duration = .seconds(600),
-                                 heartbeat: Duration? = nil, shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil)
+                                 heartbeat: Duration? = nil, shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil,
+                                 introduced: Bool = false)
         throws -> (DistributedProblem, PreparedTraining, ShardSetup) {
         var byRank = [Int: any MessageEndpoint]()
-        for connection in connections {
+        if introduced { for (rank, connection) in connections.enumerated() { byRank[rank] = connection } }
+        for connection in connections where !introduced {
             switch try connection.receive(timeout: timeout) {
             case .hello(let rank):
                 guard rank >= 0, rank < connections.count, byRank[rank] == nil else {
@@ -73,10 +77,12 @@ public enum ClusterSetup {
     /// setup.
     public static func rejoin(_ connection: any MessageEndpoint, rank: Int, rows: Int, setup: ShardSetup,
                               workers: Int, timeout: Duration = .seconds(600),
-                              shipRows: ((Int, Int) throws -> Dataset)? = nil) throws {
+                              shipRows: ((Int, Int) throws -> Dataset)? = nil, introduced: Bool = false) throws {
         let peer = "worker \(rank)"
-        guard case .hello(let said) = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)), said == rank else {
-            throw TransportError(.unexpectedMessage, peer: peer, "the replacement did not introduce itself as rank \(rank)")
+        if !introduced {
+            guard case .hello(let said) = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)), said == rank else {
+                throw TransportError(.unexpectedMessage, peer: peer, "the replacement did not introduce itself as rank \(rank)")
+            }
         }
         var message = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout))
         if case .requestRows = message {

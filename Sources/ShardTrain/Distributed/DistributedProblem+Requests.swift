@@ -113,6 +113,7 @@ extension DistributedProblem {
               var request = pending[rank], request.attempts < 3 else { throw error }
         endpoints[rank].close()
         let fresh = try replaceWorker(rank)
+        fresh.expectVectors(ofLength: parameterCount)
         fresh.notify(signal)
         endpoints[rank] = fresh
         statistics.replacedWorkers += 1

@@ -70,7 +70,10 @@ public final class DistributedProblem: TrainingProblem {
         self.regularization = regularization
         self.aggregation = aggregation
         self.timeout = timeout
-        for endpoint in endpoints { endpoint.notify(signal) }
+        for endpoint in endpoints {
+            endpoint.expectVectors(ofLength: parameterCount)
+            endpoint.notify(signal)
+        }
     }
 
     /// Number of workers.

@@ -23,7 +23,7 @@ public final class InMemoryEndpoint: MessageEndpoint, @unchecked Sendable {
         guard let (frame, _) = try Frame.decode(bytes, peer: other.peer) else {
             throw TransportError(.malformedFrame, peer: other.peer, "incomplete frame")
         }
-        other.inbox.deliver(try Message(frame, peer: other.peer))
+        try other.inbox.deliver(try Message(frame, peer: other.peer))
     }
 
     public func receive(timeout: Duration) throws(TransportError) -> Message {

@@ -104,7 +104,7 @@ extension WireReader {
     /// A row range `lower ..< upper`, checked.
     mutating func readRange() throws(TransportError) -> Range<Int> {
         let lower = try read(UInt64.self), upper = try read(UInt64.self)
-        guard lower <= upper, upper < UInt64(Int.max) else {
+        guard lower <= upper, upper <= Self.largestCount else {
             throw TransportError(.badMessage, peer: peer, "\(context): bad row range \(lower)..<\(upper)")
         }
         return Int(lower) ..< Int(upper)

@@ -2,6 +2,10 @@ import Foundation
 
 /// A thread-safe queue of received messages that a blocking reader waits on with a timeout.
 /// Filled from the network's threads, drained by the training loop.
+///
+/// Bounded: heartbeats in a row are kept as one (they only say the peer lives), and a peer
+/// that gets ``Mailbox/capacity`` messages ahead of its reader is flooding — the delivery
+/// fails and the connection is closed.
 final class Mailbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Message] = []
@@ -9,10 +13,22 @@ final class Mailbox: @unchecked Sendable {
     private var signal: ArrivalSignal?
     let peer: String
 
+    /// The most messages waiting to be read. The protocol has at most a handful in flight per
+    /// connection (one request or reply, a heartbeat, a failure report).
+    static let capacity = 256
+
     init(peer: String) { self.peer = peer }
 
-    func deliver(_ message: Message) {
+    func deliver(_ message: Message) throws(TransportError) {
         condition.lock()
+        if case .heartbeat = message, case .heartbeat? = queue.last {
+            condition.unlock()
+            return
+        }
+        guard queue.count < Self.capacity else {
+            condition.unlock()
+            throw TransportError(.badMessage, peer: peer, "sent \(Self.capacity) messages that were not asked for (flooding)")
+        }
         queue.append(message)
         condition.signal()
         let signal = self.signal

@@ -140,14 +140,15 @@ public enum Message: Sendable, Equatable {
         return Frame(type: type, payload: w.bytes)
     }
 
-    /// Decodes the payload of `frame`.
-    public init(_ frame: Frame, peer: String) throws(TransportError) {
-        var r = WireReader(frame.payload, peer: peer, context: "\(frame.type) message")
+    /// Decodes the payload of `frame`; a sparse vector may expand to at most `vectorLimit`
+    /// entries (the session's parameter count).
+    public init(_ frame: Frame, peer: String, vectorLimit: Int = Frame.maximumPayload / 4) throws(TransportError) {
+        var r = WireReader(frame.payload, peer: peer, context: "\(frame.type) message", vectorLimit: vectorLimit)
         switch frame.type {
         case .hello:
             self = .hello(rank: Int(try r.read(UInt32.self)))
         case .dataSummary:
-            let rows = Int(try r.read(UInt64.self)), columns = Int(try r.read(UInt64.self)), sparse = try r.readBool()
+            let rows = try r.readInt("rows"), columns = try r.readInt("columns"), sparse = try r.readBool()
             let labels = try r.readDoubles(), tooMany = try r.readBool()
             let sums = try r.readDoubles(), squares = try r.readDoubles(), fingerprint = try r.readString()
             let weightSum = try r.readDouble()
@@ -161,7 +162,7 @@ public enum Message: Sendable, Equatable {
             guard let kind = ModelKind(rawValue: try r.readString()) else {
                 throw TransportError(.badMessage, peer: peer, "setup message: unknown model kind")
             }
-            let features = Int(try r.read(UInt64.self)), classes = try r.readDoubles()
+            let features = try r.readInt("features"), classes = try r.readDoubles()
             let means = try r.readDoubles(), scales = try r.readDoubles(), intercept = try r.readBool()
             let heartbeat = try r.readDouble(), shuffles = try r.readBool(), seed = try r.read(UInt64.self)
             let totalWeight = try r.readDouble()
@@ -169,7 +170,7 @@ public enum Message: Sendable, Equatable {
                                      fitIntercept: intercept, heartbeatSeconds: heartbeat, shuffleSeed: shuffles ? seed : nil,
                                      totalWeight: totalWeight))
         case .ready:
-            self = .ready(rows: Int(try r.read(UInt64.self)))
+            self = .ready(rows: try r.readInt("rows"))
         case .evaluate:
             let version = try r.read(UInt64.self), rows = try r.readRange()
             self = .evaluate(version: version, rows: rows, parameters: try r.readFloats())

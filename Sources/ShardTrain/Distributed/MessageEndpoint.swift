@@ -16,9 +16,14 @@ public protocol MessageEndpoint: AnyObject, Sendable {
     func notify(_ signal: ArrivalSignal)
     /// Closes the connection; pending and later receives fail with `connectionLost`.
     func close()
+    /// From now on a sparse vector received may expand to at most `length` entries (the
+    /// session's parameter count): a declared dimension is checked before anything is allocated.
+    func expectVectors(ofLength length: Int)
 }
 
 extension MessageEndpoint {
+    public func expectVectors(ofLength length: Int) {}
+
     /// Sends a message.
     public func send(_ message: Message) throws(TransportError) {
         try send(encoded: message.frame().encoded())

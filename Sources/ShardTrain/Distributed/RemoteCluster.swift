@@ -1,8 +1,9 @@
 /// A parameter server that waits for workers to join over TCP (from this or other hosts).
 ///
-/// Every connection must pass ``Admission`` (shared-secret HMAC challenge) before it gets a
-/// rank; a connection that fails — wrong secret, garbage bytes, silence — is refused, reported
-/// through `log`, closed, and the server goes on waiting for the workers it expects.
+/// Every connection must pass ``Admission`` (mutual shared-secret proof, then a sealed session)
+/// before it gets a rank; the ``SocketServer`` refuses a connection that fails — wrong secret,
+/// garbage bytes, silence — reports it through its log, closes it, and goes on waiting for the
+/// workers it expects.
 ///
 /// The server keeps listening while training: a worker that is lost (connection gone, or hung)
 /// is replaced by the next worker that joins within the timeout — started by hand or by a
@@ -15,25 +16,25 @@ public final class RemoteCluster {
 
     /// Waits until `workers` workers have joined and finished the handshake; workers without a
     /// copy of the data get their shard's rows from `shipRows`.
-    public init(server: SocketServer, workers: Int, secret: [UInt8], configuration: TrainingConfiguration,
+    public init(server: SocketServer, workers: Int, configuration: TrainingConfiguration,
                 featureCount: Int?, source: String, timeout: Duration = .seconds(600), heartbeat: Duration? = .seconds(10),
                 shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil, log: @escaping (String) -> Void) throws {
         var admitted: [any MessageEndpoint] = []
         while admitted.count < workers {
             let connection = try server.accept(timeout: timeout)
             do {
-                try Admission.admit(connection, secret: secret, rank: admitted.count, workers: workers)
+                try Self.assign(connection, rank: admitted.count, workers: workers, timeout: timeout)
                 admitted.append(connection)
                 log("worker \(admitted.count - 1) joined from \(connection.peer)")
             } catch {
-                log("refused \(connection.peer): \(error.message)")
+                log("dropped \(connection.peer) before it took rank \(admitted.count): \(error.message)")
                 connection.close()
             }
         }
         let setup: ShardSetup
         (problem, prepared, setup) = try ClusterSetup.establish(admitted, configuration: configuration,
                                                                featureCount: featureCount, source: source, timeout: timeout,
-                                                               heartbeat: heartbeat, shipRows: shipRows)
+                                                               heartbeat: heartbeat, shipRows: shipRows, introduced: true)
         self.server = server
         let shardRows = problem.shardRows
         problem.replaceWorker = { [server] rank in
@@ -43,9 +44,9 @@ public final class RemoteCluster {
             while true {
                 let connection = try server.accept(timeout: max(.milliseconds(1), deadline - clock.now))
                 do {
-                    try Admission.admit(connection, secret: secret, rank: rank, workers: workers)
+                    try Self.assign(connection, rank: rank, workers: workers, timeout: timeout)
                     try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, workers: workers,
-                                            timeout: timeout, shipRows: shipRows)
+                                            timeout: timeout, shipRows: shipRows, introduced: true)
                     log("worker \(rank) replaced by \(connection.peer)")
                     return connection
                 } catch {
@@ -53,6 +54,20 @@ public final class RemoteCluster {
                     connection.close()
                 }
             }
+        }
+    }
+
+    /// Gives an admitted connection its rank and waits for its `hello`, so that a worker that
+    /// went away while it waited for a rank is dropped here, not counted as joined.
+    static func assign(_ connection: any MessageEndpoint, rank: Int, workers: Int, timeout: Duration) throws(TransportError) {
+        try connection.send(.assign(rank: rank, workers: workers))
+        switch try connection.receive(timeout: timeout) {
+        case .hello(let said) where said == rank:
+            break
+        case .failure(let text):
+            throw TransportError(.workerFailed, peer: connection.peer, text)
+        case let other:
+            throw TransportError(.unexpectedMessage, peer: connection.peer, "sent \(other.type) — expected hello from rank \(rank)")
         }
     }
 

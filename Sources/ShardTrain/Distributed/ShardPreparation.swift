@@ -35,6 +35,11 @@ extension ShardSetup {
         guard rows > 0 else { throw TrainingError(.badData, "the training data has no rows") }
         let columns = featureCount ?? summaries.map(\.columns).max() ?? 0
         guard columns > 0 else { throw TrainingError(.badData, "the training data has no features") }
+        for (rank, summary) in summaries.enumerated() where !summary.isSparse && summary.rows > 0 {
+            guard summary.featureSums.count == summary.columns, summary.featureSquareSums.count == summary.columns else {
+                throw TrainingError(.badData, "worker \(rank) summarized \(summary.featureSums.count) feature sums for \(summary.columns) columns")
+            }
+        }
         let sparse = summaries.contains { $0.isSparse && $0.rows > 0 }
         if !sparse, summaries.contains(where: { $0.rows > 0 && $0.columns != columns }) {
             throw TrainingError(.badData, "shards disagree on the number of features (\(summaries.map(\.columns)))")
@@ -62,6 +67,11 @@ extension ShardSetup {
                                               centred: configuration.fitIntercept)
         default:
             break
+        }
+        let outputs = configuration.kind == .softmax ? classes.count : 1
+        let (parameters, overflow) = (columns + 1).multipliedReportingOverflow(by: outputs)
+        guard !overflow, parameters <= ShardSetup.largestParameterCount else {
+            throw TrainingError(.badData, "\(columns) features × \(outputs) outputs is more parameters than a gradient frame holds (\(ShardSetup.largestParameterCount))")
         }
         let setup = ShardSetup(kind: configuration.kind, featureCount: columns, classes: classes,
                                means: standardization?.means ?? [], scales: standardization?.scales ?? [],

@@ -4,20 +4,26 @@ import NIOPosix
 
 /// A connection over a real socket (Unix-domain locally, TCP across hosts), on SwiftNIO.
 ///
-/// Frames are cut from the byte stream by ``FrameDecoder``; each decoded message goes to a
-/// ``Mailbox`` that the blocking training loop reads. A malformed frame closes the connection
-/// and fails the mailbox with the reason, naming the peer: nothing malformed reaches training.
+/// Frames are cut from the byte stream by ``FrameDecoder`` under the connection's
+/// ``ConnectionGate``; each decoded message goes to a ``Mailbox`` that the blocking training
+/// loop reads. A malformed frame closes the connection and fails the mailbox with the reason,
+/// naming the peer: nothing malformed reaches training. Over TCP, once the handshake is done,
+/// every frame both ways is sealed with the session's keys (``SessionCipher``).
 public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     public let peer: String
     let channel: Channel
     let inbox: Mailbox
+    let gate: ConnectionGate
     /// The newest write, which `close` lets finish (writes complete in order).
     private var lastWrite: EventLoopFuture<Void>?
+    /// Seals outgoing frames once the session has started.
+    private var sealer: SessionCipher?
     private let writeLock = NSLock()
 
-    init(channel: Channel, inbox: Mailbox) {
+    init(channel: Channel, inbox: Mailbox, gate: ConnectionGate) {
         self.channel = channel
         self.inbox = inbox
+        self.gate = gate
         peer = inbox.peer
     }
 
@@ -25,14 +31,39 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     /// server publishes to every worker at once. A write that fails closes the connection, and
     /// the next receive reports it.
     public func send(encoded bytes: [UInt8]) throws(TransportError) {
+        // Sealing and queueing under one lock keeps the sequence numbers in write order.
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        if let sealer {
+            try write(try sealer.seal(frame: bytes))
+        } else {
+            try write(bytes)
+        }
+    }
+
+    /// Writes bytes as they are; the caller holds `writeLock`.
+    private func write(_ bytes: [UInt8]) throws(TransportError) {
         let inbox = self.inbox, peer = self.peer
         let written = channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
-        writeLock.withLock { lastWrite = written }
+        lastWrite = written
         written.whenFailure { [channel] error in
             inbox.fail(TransportError(.connectionLost, peer: peer, "cannot send: \(error)"))
             channel.close(promise: nil)
         }
     }
+
+    /// Starts the session: frames that arrive from now on must be sealed with `receiving`;
+    /// `last` (the final handshake frame, CRC-framed) is sent as it is, and every later frame is
+    /// sealed with `sending`.
+    func startSession(receiving: SessionCipher, sending: SessionCipher, after last: Message? = nil) throws(TransportError) {
+        gate.open(with: receiving)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        if let last { try write(last.frame().encoded()) }
+        sealer = sending
+    }
+
+    public func expectVectors(ofLength length: Int) { gate.limitVectors(to: length) }
 
     public func receive(timeout: Duration) throws(TransportError) -> Message {
         try inbox.take(timeout: timeout)
@@ -52,48 +83,61 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         channel.close(promise: nil)
     }
 
-    /// Adds the frame decoder and the mailbox handler to a new channel.
-    static func configure(_ channel: Channel, inbox: Mailbox) -> EventLoopFuture<Void> {
+    /// Adds the frame decoder, the admission step (a TCP server's connections) and the mailbox
+    /// handler to a new channel.
+    static func configure(_ channel: Channel, inbox: Mailbox, gate: ConnectionGate,
+                          admission: (any ChannelInboundHandler & Sendable)? = nil) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(peer: inbox.peer)))
-            try channel.pipeline.syncOperations.addHandler(MailboxHandler(inbox: inbox))
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(peer: inbox.peer, gate: gate)))
+            if let admission { try pipeline.addHandler(admission) }
+            try pipeline.addHandler(MailboxHandler(inbox: inbox, gate: gate))
         }
     }
 
     /// Connects to a server listening on a Unix-domain socket.
     public static func connect(unixSocket path: String, peer: String, timeout: Duration = .seconds(10)) throws(TransportError) -> SocketEndpoint {
-        try connect(address: path, peer: peer, timeout: timeout) { try $0.connect(unixDomainSocketPath: path).wait() }
+        try connect(address: path, peer: peer, timeout: timeout, gate: .trusted()) { try $0.connect(unixDomainSocketPath: path).wait() }
     }
 
-    /// Connects to a server listening on TCP `host:port`.
+    /// Connects to a server listening on TCP `host:port`; until ``Admission/join(_:secret:timeout:)``
+    /// has run, the connection accepts only the server's handshake frames.
     public static func connect(host: String, port: Int, peer: String, timeout: Duration = .seconds(10)) throws(TransportError) -> SocketEndpoint {
-        try connect(address: "\(host):\(port)", peer: peer, timeout: timeout) { try $0.connect(host: host, port: port).wait() }
+        try connect(address: "\(host):\(port)", peer: peer, timeout: timeout, gate: .joining()) { try $0.connect(host: host, port: port).wait() }
     }
 
-    private static func connect(address: String, peer: String, timeout: Duration,
+    private static func connect(address: String, peer: String, timeout: Duration, gate: ConnectionGate,
                                 _ open: (ClientBootstrap) throws -> Channel) throws(TransportError) -> SocketEndpoint {
         let inbox = Mailbox(peer: peer)
         do {
             let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
-                .channelInitializer { configure($0, inbox: inbox) }
-            return SocketEndpoint(channel: try open(bootstrap), inbox: inbox)
+                .channelInitializer { configure($0, inbox: inbox, gate: gate) }
+            return SocketEndpoint(channel: try open(bootstrap), inbox: inbox, gate: gate)
         } catch {
             throw TransportError(.connectFailed, peer: peer, "cannot connect to \(address): \(error)")
         }
     }
 }
 
-/// Cuts frames out of the byte stream.
+/// Cuts frames out of the byte stream, under the connection's current rules: a frame whose
+/// header breaks them is refused before its payload is waited for.
 final class FrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = Frame
     let peer: String
+    let gate: ConnectionGate
 
-    init(peer: String) { self.peer = peer }
+    init(peer: String, gate: ConnectionGate) {
+        self.peer = peer
+        self.gate = gate
+    }
 
     func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let (frame, used) = try Frame.decode(buffer.readableBytesView, peer: peer) else { return .needMoreData }
+        let rules = gate.rules
+        guard let (frame, used) = try Frame.decode(buffer.readableBytesView, peer: peer, maximumPayload: rules.maximumPayload,
+                                                   allowed: rules.allowed, opener: rules.opener) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: used)
+        gate.decoded(frame.type)
         context.fireChannelRead(wrapInboundOut(frame))
         return .continue
     }
@@ -104,13 +148,17 @@ final class FrameDecoder: ByteToMessageDecoder {
 final class MailboxHandler: ChannelInboundHandler {
     typealias InboundIn = Frame
     let inbox: Mailbox
+    let gate: ConnectionGate
 
-    init(inbox: Mailbox) { self.inbox = inbox }
+    init(inbox: Mailbox, gate: ConnectionGate) {
+        self.inbox = inbox
+        self.gate = gate
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         do {
-            inbox.deliver(try Message(frame, peer: inbox.peer))
+            try inbox.deliver(try Message(frame, peer: inbox.peer, vectorLimit: gate.rules.vectorLimit))
         } catch {
             inbox.fail(error)
             context.close(promise: nil)

@@ -4,7 +4,8 @@
 /// many features and few rows per worker most of a dense push is zeros. A pair costs 8 bytes
 /// and a dense entry 4, so the sparse form is used when fewer than half the entries are
 /// nonzero. Payload: `dimension: UInt64`, `count: UInt64`, `count` indices (`UInt32`, strictly
-/// increasing, below `dimension`, itself at most a dense frame's worth), then `count` float32 values.
+/// increasing, below `dimension`, itself at most the session's parameter count), then `count`
+/// float32 values.
 enum SparseGradient {
     /// Whether the sparse form of `gradient` is smaller than the dense one.
     static func isWorthIt(_ gradient: [Float]) -> Bool {
@@ -34,9 +35,10 @@ extension WireReader {
     mutating func readSparse() throws(TransportError) -> [Float] {
         let dimension = try read(UInt64.self)
         let count = try readCount(elementSize: 8)
-        guard dimension <= UInt64(Frame.maximumPayload / 4), UInt64(count) <= dimension else {
-            throw TransportError(.badMessage, peer: peer, "\(context): \(count) nonzeros in a vector of \(dimension)")
+        guard dimension <= UInt64(vectorLimit) else {
+            throw fail("a sparse vector of dimension \(dimension) — this session's vectors have at most \(vectorLimit) entries")
         }
+        guard UInt64(count) <= dimension else { throw fail("\(count) nonzeros in a vector of \(dimension)") }
         var indices = [Int]()
         indices.reserveCapacity(count)
         for _ in 0 ..< count {

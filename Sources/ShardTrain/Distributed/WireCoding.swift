@@ -34,14 +34,21 @@ struct WireReader {
     private var offset = 0
     let peer: String
     let context: String
+    /// The longest a sparse vector may expand to.
+    let vectorLimit: Int
 
-    init(_ bytes: [UInt8], peer: String, context: String) {
+    /// The largest count a message may declare (rows, features, a row range's ends): 2⁴⁰, so
+    /// that sums over any number of shards and products with a class count cannot overflow.
+    static let largestCount: UInt64 = 1 << 40
+
+    init(_ bytes: [UInt8], peer: String, context: String, vectorLimit: Int = Frame.maximumPayload / 4) {
         self.bytes = bytes
         self.peer = peer
         self.context = context
+        self.vectorLimit = vectorLimit
     }
 
-    private func fail(_ what: String) -> TransportError {
+    func fail(_ what: String) -> TransportError {
         TransportError(.badMessage, peer: peer, "\(context): \(what)")
     }
 
@@ -52,6 +59,13 @@ struct WireReader {
         for i in 0 ..< size { value |= T(truncatingIfNeeded: bytes[offset + i]) << (8 * i) }
         offset += size
         return value
+    }
+
+    /// A count (rows, features), at most ``largestCount``.
+    mutating func readInt(_ what: String) throws(TransportError) -> Int {
+        let value = try read(UInt64.self)
+        guard value <= Self.largestCount else { throw fail("\(what) \(value) is beyond the protocol's limit of 2⁴⁰") }
+        return Int(value)
     }
 
     mutating func readDouble() throws(TransportError) -> Double { Double(bitPattern: try read(UInt64.self)) }

@@ -8,7 +8,7 @@ public struct WorkerSession {
     public let endpoint: any MessageEndpoint
     /// Reads the worker's shard (after `hello`, so that a failure can be reported by rank).
     public let loadShard: () throws -> Dataset
-    /// How long to wait for the next request before giving up.
+    /// How long to wait for the setup or the next request before giving up on a silent server.
     public var idleTimeout: Duration = .seconds(3600)
     /// Extra time before an answer: a simulated straggler, for drills and benchmarks.
     public var delay: Duration = .zero
@@ -43,8 +43,10 @@ public struct WorkerSession {
         }
         try endpoint.send(.dataSummary(ShardSummary(of: shard)))
         let setup: ShardSetup
-        switch try endpoint.receive(timeout: .seconds(600)) {
-        case .setup(let value): setup = value
+        switch try endpoint.receive(timeout: idleTimeout) {
+        case .setup(let value):
+            try value.check(peer: endpoint.peer)
+            setup = value
         case .shutdown: return
         case let other: throw unexpected(other, expecting: "setup")
         }
@@ -83,18 +85,19 @@ public struct WorkerSession {
             switch request {
             case .evaluate(let version, let rows, let parameters):
                 try check(parameters.count, objective)
+                try checkFinite(parameters)
                 try check([rows], objective)
                 let evaluation = objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace)
                 try endpoint.send(.result(version: version, lossSum: evaluation.lossSum, weightSum: evaluation.weightSum,
                                           gradient: evaluation.gradient.map(Float.init), computeSeconds: (clock.now - start).seconds))
             case .localSteps(let plan):
-                try check(plan.parameters.count, objective)
-                try check(plan.batches, objective)
+                try plan.check(parameterCount: objective.parameterCount, rows: objective.rowCount, peer: endpoint.peer)
                 let (parameters, lossSum, weightSum) = localSteps.run(plan, on: objective, workspace: &workspace)
                 try endpoint.send(.localResult(version: plan.version, parameters: parameters, lossSum: lossSum,
                                                weightSum: weightSum, computeSeconds: (clock.now - start).seconds))
             case .exactEvaluate(let version, let parameters):
                 try check(parameters.count, objective)
+                try checkFinite(parameters)
                 let lossSum = objective.exactLossSum(parameters).lossSum
                 try endpoint.send(.exactResult(version: version, lossSum: lossSum, computeSeconds: (clock.now - start).seconds))
             case .shutdown:
@@ -110,6 +113,12 @@ public struct WorkerSession {
     private func check(_ count: Int, _ objective: Objective) throws(TransportError) {
         guard count == objective.parameterCount else {
             throw TransportError(.badMessage, peer: endpoint.peer, "request has \(count) parameters — expected \(objective.parameterCount)")
+        }
+    }
+
+    private func checkFinite<T: BinaryFloatingPoint>(_ parameters: [T]) throws(TransportError) {
+        guard parameters.allSatisfy(\.isFinite) else {
+            throw TransportError(.nonFinite, peer: endpoint.peer, "request with parameters that are not finite")
         }
     }
 

@@ -40,6 +40,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Rows in each model's drift window (the most recent ones).")
     var driftWindow = 10_000
 
+    @Option(help: "The most rows one inference request may score (more: 413).")
+    var maxRows = 65_536
+
+    @Option(help: "Inference requests scored at once (more: 503 with Retry-After).")
+    var maxInFlight = 64
+
+    @Option(help: "Seconds a connection has to send a request's head (also the keep-alive idle limit).")
+    var headerTimeout: Double = 10
+
+    @Option(help: "Seconds a connection has to send a request's body once its head has come.")
+    var bodyTimeout: Double = 30
+
+    @Option(help: "File holding a bearer token (at least 16 bytes) that every request must carry as \"Authorization: Bearer TOKEN\", except the open routes.")
+    var authTokenFile: String?
+
+    @Option(help: "With --auth-token-file: the routes that need no token, comma-separated, from health and metrics, or none.")
+    var openRoutes = "health,metrics"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -50,6 +68,25 @@ struct ServeCommand: AsyncParsableCommand {
         guard pollInterval > 0, pollInterval.isFinite else { throw ValidationError("--poll-interval must be > 0") }
         guard driftWindow > 0 else { throw ValidationError("--drift-window must be > 0") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
+        guard maxRows > 0 else { throw ValidationError("--max-rows must be > 0") }
+        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0") }
+        for (value, option) in [(headerTimeout, "--header-timeout"), (bodyTimeout, "--body-timeout")] {
+            guard value > 0, value <= 86_400 else { throw ValidationError("\(option) takes seconds between 0 and 86400, got \(value)") }
+        }
+        _ = try parsedOpenRoutes()
+    }
+
+    /// `--open-routes`, checked.
+    func parsedOpenRoutes() throws -> Set<ModelServer.OpenRoute> {
+        if openRoutes == "none" { return [] }
+        var routes = Set<ModelServer.OpenRoute>()
+        for name in openRoutes.split(separator: ",") {
+            guard let route = ModelServer.OpenRoute(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--open-routes takes health, metrics or none, got \(name)")
+            }
+            routes.insert(route)
+        }
+        return routes
     }
 
     func run() async throws {
@@ -71,6 +108,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.pollInterval = .milliseconds(Int64((pollInterval * 1000).rounded()))
         configuration.driftWindowRows = driftWindow
         configuration.serverVersion = ShardTrainVersion.current
+        configuration.maxRows = maxRows
+        configuration.maxInFlight = maxInFlight
+        configuration.headerTimeout = .milliseconds(Int64(headerTimeout * 1000))
+        configuration.bodyTimeout = .milliseconds(Int64(bodyTimeout * 1000))
+        configuration.openRoutes = try parsedOpenRoutes()
+        if let authTokenFile { configuration.authToken = try Secret.load(file: authTokenFile, what: "token") }
         var logger = Logger(label: "shardtrain.serve") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let server = ModelServer(sources: sources, configuration: configuration, logger: logger)

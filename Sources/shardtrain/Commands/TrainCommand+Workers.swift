@@ -46,10 +46,12 @@ extension TrainCommand {
         let count = expectWorkers ?? 1
         let clock = ContinuousClock()
         let start = clock.now
-        let server = try report { try SocketServer.listen(host: host, port: port) }
+        let server = try report {
+            try SocketServer.listen(host: host, port: port, secret: secret) { StandardError.line($0) }
+        }
         StandardError.line("listening on \(host):\(server.port ?? port) for \(count) worker(s)")
         let cluster = try report {
-            try RemoteCluster(server: server, workers: count, secret: secret, configuration: trainer.configuration,
+            try RemoteCluster(server: server, workers: count, configuration: trainer.configuration,
                               featureCount: dataOptions.features, source: data ?? "workers",
                               timeout: .milliseconds(Int64(workerTimeout * 1000)), heartbeat: heartbeat,
                               shipRows: shipRows) { StandardError.line($0) }

@@ -18,6 +18,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "With --connect: seconds to keep trying while the server is not up yet.")
     var connectTimeout: Double = 30
 
+    @Option(help: "Seconds to wait for the server's next message before giving up on a silent server.")
+    var idleTimeout: Double = 3600
+
     @Option(help: "File holding the shared secret for --connect (else SHARDTRAIN_SECRET).")
     var secretFile: String?
 
@@ -44,6 +47,9 @@ struct WorkerCommand: ParsableCommand {
     var killSelfAfter: Int?
 
     func validate() throws {
+        guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 1e6 else {
+            throw ValidationError("--idle-timeout takes seconds between 0 and 10⁶, got \(idleTimeout)")
+        }
         guard (socket == nil) != (connect == nil) else { throw ValidationError("give --socket PATH or --connect HOST:PORT") }
         if socket != nil {
             guard let rank, let workers, workers >= 1, rank >= 0, rank < workers else {
@@ -80,6 +86,7 @@ struct WorkerCommand: ParsableCommand {
         session.delay = .milliseconds(Int64(max(0, delay) * 1000))
         session.delayChance = delayChance
         session.killSelfAfter = killSelfAfter
+        session.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         do {
             try session.run()
         } catch {

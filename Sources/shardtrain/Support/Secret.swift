@@ -5,14 +5,15 @@ import Foundation
 enum Secret {
     static let environmentVariable = "SHARDTRAIN_SECRET"
 
-    static func load(file: String?) throws -> [UInt8] {
+    static func load(file: String?, what: String = "secret") throws -> [UInt8] {
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw CLIError("\(file): cannot read the secret file")
+                throw CLIError("\(file): cannot read the \(what) file")
             }
+            guard data.count <= 4096 else { throw CLIError("\(file): the \(what) file is \(data.count) bytes — at most 4096") }
             var bytes = Array(data)
             while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-            guard bytes.count >= 16 else { throw CLIError("\(file): the secret is \(bytes.count) bytes — use at least 16") }
+            guard bytes.count >= 16 else { throw CLIError("\(file): the \(what) is \(bytes.count) bytes — use at least 16") }
             return bytes
         }
         if let value = ProcessInfo.processInfo.environment[environmentVariable], !value.isEmpty {
