@@ -1,6 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// With the trait `Fuzzing` (Scripts/fuzz): coverage and address sanitizing for the code that
+/// decodes outside input, and libFuzzer's entry point in `shardtrain-fuzz`.
+let fuzzing: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"], .when(traits: ["Fuzzing"]))]
+
 let package = Package(
     name: "ShardTrain",
     platforms: [.macOS(.v13)],
@@ -9,9 +13,11 @@ let package = Package(
         .library(name: "ShardTrainServing", targets: ["ShardTrainServing"]),
         .library(name: "BenchmarkKit", targets: ["BenchmarkKit"]),
         .executable(name: "shardtrain", targets: ["shardtrain"]),
+        .executable(name: "shardtrain-fuzz", targets: ["ShardTrainFuzz"]),
     ],
     traits: [
         .trait(name: "MPI", description: "The MPI backend of train (mpirun/srun), over OpenMPI (Debian: libopenmpi-dev, openmpi-bin)."),
+        .trait(name: "Fuzzing", description: "Build shardtrain-fuzz as a libFuzzer harness, with address sanitizing (Scripts/fuzz; build only that product)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,7 +57,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: fuzzing
         ),
         .target(
             name: "ShardTrainServing",
@@ -64,7 +71,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: fuzzing
+        ),
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["ShardTrain", "ShardTrainServing"],
+            swiftSettings: fuzzing
+        ),
+        .executableTarget(
+            name: "ShardTrainFuzz",
+            dependencies: ["FuzzTargets"],
+            swiftSettings: fuzzing + [.define("FUZZING", .when(traits: ["Fuzzing"]))],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"], .when(traits: ["Fuzzing"]))]
         ),
         .target(
             name: "BenchmarkKit",
@@ -96,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServingTests",
-            dependencies: ["ShardTrain", "ShardTrainServing", "TestSupport"]
+            dependencies: ["ShardTrain", "ShardTrainServing", "TestSupport", "FuzzTargets"]
         ),
         .testTarget(
             name: "CLITests",

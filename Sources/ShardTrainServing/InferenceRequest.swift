@@ -1,11 +1,11 @@
 import ShardTrain
 
 /// A parsed scoring request, whatever protocol it came in: the rows, and what to send back.
-struct InferenceRequest: Sendable {
+package struct InferenceRequest: Sendable {
     /// The rows, stored as `predict` would store them: dense rows that are mostly zeros become
     /// sparse rows (as a LIBSVM file is read), so that both sum the same terms in the same order
     /// and give the same probabilities to the last bit.
-    let rows: FeatureMatrix
+    package let rows: FeatureMatrix
     /// The request's `id` (KServe v2), echoed back.
     var id: String?
     /// Outputs asked for by name (KServe v2); empty for all.

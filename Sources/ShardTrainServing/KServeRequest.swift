@@ -4,9 +4,9 @@ import ShardTrain
 /// `[batch, features]`, FP32 (or FP64), in JSON (`data` flat in row-major order or nested) or as
 /// raw little-endian bytes after the JSON (the binary tensor extension, which the
 /// `Inference-Header-Content-Length` header announces).
-enum KServeRequest {
+package enum KServeRequest {
     /// - Parameter maxRows: the most rows one request may score (``ModelServer/Configuration/maxRows``).
-    static func parse(body: [UInt8], jsonLength: Int?, featureCount: Int, maxRows: Int = .max) throws(ServingError) -> InferenceRequest {
+    package static func parse(body: [UInt8], jsonLength: Int?, featureCount: Int, maxRows: Int = .max) throws(ServingError) -> InferenceRequest {
         var json = body
         var binary: ArraySlice<UInt8> = []
         if let jsonLength {

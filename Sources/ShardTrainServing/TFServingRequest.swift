@@ -4,9 +4,9 @@ import ShardTrain
 /// which for one input tensor is the same list), each row either a list of the model's
 /// feature values or an object of `"index": value` pairs for a sparse row, indices counted
 /// from 1 as in LIBSVM files.
-enum TFServingRequest {
+package enum TFServingRequest {
     /// - Parameter maxRows: the most rows one request may score (``ModelServer/Configuration/maxRows``).
-    static func parse(body: [UInt8], featureCount: Int, maxRows: Int = .max) throws(ServingError) -> InferenceRequest {
+    package static func parse(body: [UInt8], featureCount: Int, maxRows: Int = .max) throws(ServingError) -> InferenceRequest {
         let fields = try RequestJSON.parse(body)
         let key = RequestJSON.field("instances", in: fields) != nil ? "instances" : "inputs"
         guard let list = RequestJSON.field(key, in: fields) else {

@@ -152,7 +152,7 @@ import TestSupport
             _ = try decode(bytes)
         }
         let huge = try tampered(metadata: ["feature_count": "4000000000"])
-        expectModelFileError(.inconsistent, "exceeds the 2147483648 weights") { () throws(ModelFileError) in _ = try decode(huge) }
+        expectModelFileError(.inconsistent, "would expand to 12000000000 parameters") { () throws(ModelFileError) in _ = try decode(huge) }
     }
 
     @Test func truncatedSparseFile() throws {

@@ -44,11 +44,13 @@ public struct CSVReader: Sendable {
     }
 
     /// Parses a buffer of CSV text.
-    func parse(_ bytes: UnsafeRawBufferPointer, source: String) throws(DataError) -> Dataset {
+    package func parse(_ bytes: UnsafeRawBufferPointer, source: String) throws(DataError) -> Dataset {
         guard delimiter.isASCII, delimiter != "\"", delimiter != "\n" else {
             throw DataError(.invalidOption, file: source, message: "delimiter \"\(delimiter)\" — expected one ASCII character other than a quote or newline")
         }
         let separator = UInt8(delimiter.value)
+        let skipped = try TextEncodingCheck.leadingBytesToSkip(bytes, source: source)
+        let bytes = UnsafeRawBufferPointer(rebasing: bytes[skipped...])
         guard let base = bytes.baseAddress, bytes.count > 0 else { throw emptyError(source) }
         var lines = CSVLines(start: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
         guard let first = lines.next() else { throw emptyError(source) }
@@ -94,14 +96,14 @@ public struct CSVReader: Sendable {
                     let value = DecimalScanner.double(token, start: cell.start)
                     guard value.isFinite else {
                         throw DataError(.nonFinite, file: source, line: line.number, column: field + 1,
-                                        message: "label \"\(CSVFields.text(cell))\" overflows Double — expected a finite number")
+                                        message: "label \"\(PrintableText.of(CSVFields.text(cell).utf8))\" overflows Double — expected a finite number")
                     }
                     labels.append(value)
                 } else {
                     let value = DecimalScanner.float(token, start: cell.start)
                     guard value.isFinite else {
                         throw DataError(.nonFinite, file: source, line: line.number, column: field + 1,
-                                        message: "cell \"\(CSVFields.text(cell))\" overflows Float — expected a magnitude below 3.4e38")
+                                        message: "cell \"\(PrintableText.of(CSVFields.text(cell).utf8))\" overflows Float — expected a magnitude below 3.4e38")
                     }
                     features.append(value)
                 }
@@ -117,7 +119,7 @@ public struct CSVReader: Sendable {
     }
 
     private func cellError(_ cell: CSVFields.Field, token: DecimalScanner.Token, line: Int, field: Int, source: String) -> DataError {
-        let text = CSVFields.text(cell)
+        let text = PrintableText.of(CSVFields.text(cell).utf8)
         if cell.start == cell.end {
             return DataError(.badValue, file: source, line: line, column: field + 1,
                              message: "empty cell — expected a number (missing values are not supported)")
@@ -168,9 +170,9 @@ public struct CSVReader: Sendable {
                                 message: "label column \"\(name)\" needs a header row — the first row holds numbers; choose the label column by index instead")
             }
             guard let index = names.firstIndex(of: name) else {
-                let available = names.map { "\"\($0)\"" }.joined(separator: ", ")
+                let available = names.map { "\"\(PrintableText.of($0.utf8))\"" }.joined(separator: ", ")
                 throw DataError(.missingLabelColumn, file: source, line: line,
-                                message: "no label column \"\(name)\" — expected one of \(available)")
+                                message: "no label column \"\(PrintableText.of(name.utf8))\" — expected one of \(available)")
             }
             return index
         }

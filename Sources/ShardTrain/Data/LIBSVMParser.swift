@@ -11,6 +11,8 @@ struct LIBSVMParser {
         var values: [Float] = []
         /// The largest 1-based index seen (dropped zeros included).
         var maxIndex = 0
+        /// The 1-based line where ``maxIndex`` first appears (0: no features).
+        var maxIndexLine = 0
     }
 
     /// A parse error before the file name and absolute line are known.
@@ -61,6 +63,7 @@ struct LIBSVMParser {
         var values = AppendBuffer<Float>(capacity: bytes.count / 8)
         offsets.append(0)
         var maxIndex: UInt64 = 0
+        var maxIndexLine = 0
 
         while p < end {
             let lineStart = p
@@ -155,7 +158,10 @@ struct LIBSVMParser {
                 }
                 previous = index
             }
-            if previous > maxIndex { maxIndex = previous }
+            if previous > maxIndex {
+                maxIndex = previous
+                maxIndexLine = line
+            }
             labels.append(label)
             offsets.append(values.count)
         }
@@ -164,6 +170,7 @@ struct LIBSVMParser {
         rows.columnIndices = columns.toArray()
         rows.values = values.toArray()
         rows.maxIndex = Int(maxIndex)
+        rows.maxIndexLine = maxIndexLine
         return rows
     }
 
@@ -217,7 +224,7 @@ struct LIBSVMParser {
     /// The whitespace-delimited token at `p`, quoted and shortened for a message.
     static func quotedToken(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> String {
         let q = tokenEnd(p, end)
-        var text = DecimalScanner.text(p, min(q, p + 60))
+        var text = PrintableText.of(UnsafeBufferPointer(start: p, count: min(q, p + 60) - p))
         if q - p > 60 { text += "…" }
         return "\"\(text)\""
     }

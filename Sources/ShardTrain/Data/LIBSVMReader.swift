@@ -101,14 +101,22 @@ public struct LIBSVMReader: Sendable {
     // MARK: - Internals
 
     /// Parses a buffer into a dataset, turning parser failures into ``DataError``s.
-    func parse(_ bytes: UnsafeRawBufferPointer, source: String) throws(DataError) -> Dataset {
+    package func parse(_ bytes: UnsafeRawBufferPointer, source: String) throws(DataError) -> Dataset {
         let rows: LIBSVMParser.Rows
+        let skipped = try TextEncodingCheck.leadingBytesToSkip(bytes, source: source)
         do {
-            rows = try LIBSVMParser(featureCount: featureCount).parse(bytes)
+            rows = try LIBSVMParser(featureCount: featureCount).parse(UnsafeRawBufferPointer(rebasing: bytes[skipped...]))
         } catch {
             throw DataError(error.code, file: source, line: error.line, column: error.column, message: error.message)
         }
         let columns = featureCount ?? rows.maxIndex
+        let allowed = ResourceLimits.inferredFeatures(nonzeros: rows.values.count)
+        if featureCount == nil, columns > allowed {
+            throw DataError(.indexOutOfRange, file: source, line: rows.maxIndexLine, column: nil,
+                            message: "feature index \(columns) would make the model \(columns) features wide from only \(rows.values.count) non-zeros, "
+                                + "\(ResourceLimits.cost(of: columns)); without --features the largest index may be at most \(allowed) "
+                                + "(2²⁰, or 16 per non-zero) — give --features N if the data really is that wide")
+        }
         let matrix = SparseMatrix(uncheckedRows: rows.labels.count, columns: columns, rowOffsets: rows.rowOffsets,
                                   columnIndices: rows.columnIndices, values: rows.values)
         return Dataset(uncheckedFeatures: .sparse(matrix), labels: rows.labels, source: source)

@@ -37,7 +37,12 @@ public struct NPYReader: Sendable {
     public func readMatrix(path: String, rows selected: Range<Int>?) throws(DataError) -> DenseMatrix {
         let file = try FileBytes(path: path, prefetch: selected == nil)
         defer { withExtendedLifetime(file) {} }  // the mapping must outlive every use of file.bytes
-        let header = try NPYHeader.parse(file.bytes, file: path)
+        return try matrix(from: file.bytes, rows: selected, path: path)
+    }
+
+    /// Rows `rows` of the 2-D array whose whole file is `bytes`.
+    package func matrix(from bytes: UnsafeRawBufferPointer, rows selected: Range<Int>?, path: String) throws(DataError) -> DenseMatrix {
+        let header = try NPYHeader.parse(bytes, file: path)
         guard header.shape.count == 2 else {
             throw DataError(.shapeMismatch, file: path, message: "array has shape \(header.shape) — expected 2 dimensions (rows, features)")
         }
@@ -47,7 +52,7 @@ public struct NPYReader: Sendable {
             throw DataError(.shapeMismatch, file: path, message: "shape \(header.shape) holds more elements than can be addressed")
         }
         let range = (selected ?? 0 ..< allRows).clamped(to: 0 ..< allRows)
-        let data = try dataBytes(file.bytes, header: header, count: count, path: path)
+        let data = try dataBytes(bytes, header: header, count: count, path: path)
         let first = range.lowerBound * columns
         var values = [Float](repeating: 0, count: range.count * columns)
         var bad: Int?

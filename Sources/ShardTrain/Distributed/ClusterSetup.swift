@@ -11,11 +11,15 @@ public enum ClusterSetup {
     ///     a heartbeat five times as often. `nil`: no heartbeats.
     ///   - introduced: the caller has read every connection's `hello` already and passes them
     ///     in rank order.
+    ///   - replace: a new connection for a rank whose worker was lost (connection dropped)
+    ///     before it was ready — killed while it read its shard — with its `hello` read; it
+    ///     goes through the rest of the handshake in the lost one's place (at most 3 times a
+    ///     rank). `nil`: a loss fails the setup. A worker that reports a failure is not replaced.
     /// - Returns: the problem to optimize (endpoints in rank order) and the training description.
     public static func establish(_ connections: [any MessageEndpoint], configuration: TrainingConfiguration,
                                  featureCount: Int?, source: String, timeout: Duration = .seconds(600),
                                  heartbeat: Duration? = nil, shipRows: ((_ rank: Int, _ count: Int) throws -> Dataset)? = nil,
-                                 introduced: Bool = false)
+                                 introduced: Bool = false, replace: ((_ rank: Int) throws -> any MessageEndpoint)? = nil)
         throws -> (DistributedProblem, PreparedTraining, ShardSetup) {
         var byRank = [Int: any MessageEndpoint]()
         if introduced { for (rank, connection) in connections.enumerated() { byRank[rank] = connection } }
@@ -32,34 +36,46 @@ public enum ClusterSetup {
                 throw TransportError(.unexpectedMessage, peer: connection.peer, "sent \(other.type) — expected hello")
             }
         }
-        let endpoints = (0 ..< connections.count).compactMap { byRank[$0] }
+        var endpoints = (0 ..< connections.count).compactMap { byRank[$0] }
+        var replacements = [Int](repeating: 0, count: endpoints.count)
+        /// Puts a new connection in the place of a lost one, or rethrows what is not a loss.
+        func replaceLost(_ rank: Int, after error: any Error) throws {
+            guard let replace, (error as? TransportError)?.code == .connectionLost, replacements[rank] < 3 else { throw error }
+            replacements[rank] += 1
+            endpoints[rank].close()
+            endpoints[rank] = try replace(rank)
+        }
         var summaries: [ShardSummary] = []
-        for (rank, endpoint) in endpoints.enumerated() {
-            let peer = "worker \(rank)"
-            var message = try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout))
-            if case .requestRows = message {
-                try ship(to: endpoint, rank: rank, of: endpoints.count, shipRows)
-                message = try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout))
-            }
-            switch message {
-            case .dataSummary(let summary): summaries.append(summary)
-            case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
-            case let other: throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected its data summary")
+        for rank in endpoints.indices {
+            while true {
+                do {
+                    summaries.append(try summary(from: endpoints[rank], rank: rank, of: endpoints.count, timeout: timeout, shipRows))
+                    break
+                } catch {
+                    try replaceLost(rank, after: error)
+                }
             }
         }
         var (setup, prepared) = try ShardSetup.combining(summaries, configuration: configuration,
                                                          featureCount: featureCount, source: source)
         setup.heartbeatSeconds = (heartbeat?.seconds ?? 0) / 5
-        for endpoint in endpoints { try endpoint.send(.setup(setup)) }
-        for (rank, endpoint) in endpoints.enumerated() {
-            let peer = "worker \(rank)"
-            switch try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout)) {
-            case .ready(let rows) where rows == summaries[rank].rows:
-                break
-            case .failure(let text):
-                throw TransportError(.workerFailed, peer: peer, text)
-            case let other:
-                throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected ready")
+        // A send that fails shows as a loss on the receive that follows.
+        for endpoint in endpoints { try? endpoint.send(.setup(setup)) }
+        for rank in endpoints.indices {
+            var rejoining = false
+            while true {
+                do {
+                    if rejoining {
+                        try rejoin(endpoints[rank], rank: rank, rows: summaries[rank].rows, setup: setup, workers: endpoints.count,
+                                   timeout: timeout, shipRows: shipRows, introduced: true)
+                    } else {
+                        try awaitReady(endpoints[rank], rank: rank, rows: summaries[rank].rows, timeout: timeout)
+                    }
+                    break
+                } catch {
+                    try replaceLost(rank, after: error)
+                    rejoining = true
+                }
             }
         }
         let outputs = prepared.outputs
@@ -84,21 +100,40 @@ public enum ClusterSetup {
                 throw TransportError(.unexpectedMessage, peer: peer, "the replacement did not introduce itself as rank \(rank)")
             }
         }
-        var message = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout))
-        if case .requestRows = message {
-            try ship(to: connection, rank: rank, of: workers, shipRows)
-            message = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout))
-        }
-        switch message {
-        case .dataSummary(let summary) where summary.rows == rows: break
-        case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
-        case let other: throw TransportError(.unexpectedMessage, peer: peer, "replacement sent \(other.type) — expected a summary of \(rows) rows")
+        let summary = try summary(from: connection, rank: rank, of: workers, timeout: timeout, shipRows)
+        guard summary.rows == rows else {
+            throw TransportError(.unexpectedMessage, peer: peer, "the replacement holds \(summary.rows) rows — expected \(rows)")
         }
         try connection.send(.setup(setup))
-        switch try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)) {
-        case .ready(let count) where count == rows: break
+        try awaitReady(connection, rank: rank, rows: rows, timeout: timeout)
+    }
+
+    /// A worker's data summary (its rows shipped first when it asks for them).
+    static func summary(from endpoint: any MessageEndpoint, rank: Int, of count: Int, timeout: Duration,
+                        _ shipRows: ((Int, Int) throws -> Dataset)?) throws -> ShardSummary {
+        let peer = "worker \(rank)"
+        var message = try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout))
+        if case .requestRows = message {
+            try ship(to: endpoint, rank: rank, of: count, shipRows)
+            message = try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout))
+        }
+        switch message {
+        case .dataSummary(let summary): return summary
         case .failure(let text): throw TransportError(.workerFailed, peer: peer, text)
-        case let other: throw TransportError(.unexpectedMessage, peer: peer, "replacement sent \(other.type) — expected ready")
+        case let other: throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected its data summary")
+        }
+    }
+
+    /// Waits for a worker's `ready` with the row count of its summary.
+    static func awaitReady(_ endpoint: any MessageEndpoint, rank: Int, rows: Int, timeout: Duration) throws {
+        let peer = "worker \(rank)"
+        switch try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout)) {
+        case .ready(let count) where count == rows:
+            break
+        case .failure(let text):
+            throw TransportError(.workerFailed, peer: peer, text)
+        case let other:
+            throw TransportError(.unexpectedMessage, peer: peer, "sent \(other.type) — expected ready")
         }
     }
 

@@ -33,12 +33,40 @@ public final class LocalCluster {
             throw error
         }
         do {
-            var connections: [any MessageEndpoint] = []
-            for _ in 0 ..< count { connections.append(try Self.accept(from: server, watching: workers, timeout: timeout)) }
+            // Each worker says its rank first. One that goes away before it does (killed right
+            // after it connected) is started again by `accept`, which watches the processes.
+            var byRank = [Int: any MessageEndpoint]()
+            var lost = 0
+            while byRank.count < count {
+                let connection = try Self.accept(from: server, watching: workers, timeout: timeout)
+                do {
+                    guard case .hello(let rank) = try connection.receive(timeout: timeout), (0 ..< count).contains(rank),
+                          byRank[rank] == nil else {
+                        throw TransportError(.unexpectedMessage, peer: connection.peer, "did not introduce itself with a free rank")
+                    }
+                    byRank[rank] = connection
+                } catch let error as TransportError where error.code == .connectionLost && lost < 3 * count {
+                    connection.close()
+                    lost += 1
+                }
+            }
+            let connections = (0 ..< count).compactMap { byRank[$0] }
             let setup: ShardSetup
+            // A worker killed while it reads its shard is started again, like one lost mid-run.
+            var replacedDuringSetup = 0
+            let replaceDuringSetup = { [server, workers] (rank: Int) throws -> any MessageEndpoint in
+                try workers.replaceLost(rank)
+                replacedDuringSetup += 1
+                let connection = try Self.accept(from: server, watching: workers, timeout: timeout)
+                guard case .hello(let said) = try connection.receive(timeout: timeout), said == rank else {
+                    throw TransportError(.unexpectedMessage, peer: "worker \(rank)", "the new process did not introduce itself as rank \(rank)")
+                }
+                return connection
+            }
             (problem, prepared, setup) = try ClusterSetup.establish(connections, configuration: configuration,
                                                                    featureCount: featureCount, source: source, timeout: timeout,
-                                                                   heartbeat: heartbeat)
+                                                                   heartbeat: heartbeat, introduced: true, replace: replaceDuringSetup)
+            problem.statistics.replacedWorkers += replacedDuringSetup + lost
             let shardRows = problem.shardRows
             problem.replaceWorker = { [server, workers] rank in
                 try workers.relaunch(rank)
@@ -72,10 +100,12 @@ public final class LocalCluster {
         }
     }
 
-    /// Waits for the next connection, failing at once if a worker process exits without one.
+    /// Waits for the next connection. A worker process that exits before it connects fails the
+    /// run at once, unless a signal killed it: that one is started again (three times at most).
     private static func accept(from server: SocketServer, watching workers: LocalWorkers, timeout: Duration) throws -> SocketEndpoint {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
+        var relaunched = 0
         while true {
             let attempt = Result { () throws(TransportError) -> SocketEndpoint in try server.accept(timeout: .milliseconds(200)) }
             switch attempt {
@@ -83,8 +113,13 @@ public final class LocalCluster {
                 return connection
             case .failure(let error):
                 guard error.code == .timedOut else { throw error }
-                if let (rank, status) = workers.exitedEarly() {
-                    throw TransportError(.workerFailed, peer: "worker \(rank)", "exited with status \(status) before joining")
+                if let (rank, status, bySignal) = workers.exitedEarly() {
+                    guard bySignal, relaunched < 3 else {
+                        let how = bySignal ? "was killed by signal \(status)" : "exited with status \(status)"
+                        throw TransportError(.workerFailed, peer: "worker \(rank)", "\(how) before joining")
+                    }
+                    relaunched += 1
+                    try workers.relaunch(rank)
                 }
                 if clock.now >= deadline { throw error }
             }

@@ -56,12 +56,25 @@ public final class LocalWorkers: @unchecked Sendable {
         everyProcess.append(process)
     }
 
-    /// A current worker process that has exited with a failure, if any: its rank and status.
-    public func exitedEarly() -> (rank: Int, status: Int32)? {
+    /// A current worker process that has exited with a failure, if any: its rank, its status
+    /// (or signal), and whether a signal ended it.
+    public func exitedEarly() -> (rank: Int, status: Int32, bySignal: Bool)? {
         for (rank, process) in processes.enumerated() where !process.isRunning && process.terminationStatus != 0 {
-            return (rank, process.terminationStatus)
+            return (rank, process.terminationStatus, process.terminationReason == .uncaughtSignal)
         }
         return nil
+    }
+
+    /// Starts a new process for a worker whose connection was lost, unless the old one exited
+    /// by itself with an error status (a failure of its own, which ends the run).
+    public func replaceLost(_ rank: Int) throws(TransportError) {
+        let process = processes[rank]
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if !process.isRunning, process.terminationReason == .exit, process.terminationStatus != 0 {
+            throw TransportError(.workerFailed, peer: "worker \(rank)", "exited with status \(process.terminationStatus)")
+        }
+        try relaunch(rank)
     }
 
     /// Sends SIGKILL to the worker of `rank`, as `kill -9` would.

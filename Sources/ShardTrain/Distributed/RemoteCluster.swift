@@ -31,13 +31,8 @@ public final class RemoteCluster {
                 connection.close()
             }
         }
-        let setup: ShardSetup
-        (problem, prepared, setup) = try ClusterSetup.establish(admitted, configuration: configuration,
-                                                               featureCount: featureCount, source: source, timeout: timeout,
-                                                               heartbeat: heartbeat, shipRows: shipRows, introduced: true)
-        self.server = server
-        let shardRows = problem.shardRows
-        problem.replaceWorker = { [server] rank in
+        /// The next worker that joins within the timeout and completes `handshake` as `rank`.
+        func newcomer(for rank: Int, _ handshake: (any MessageEndpoint) throws -> Void) throws -> any MessageEndpoint {
             log("worker \(rank) lost; waiting up to \(Int(timeout.seconds)) s for a worker to join and take its shard")
             let clock = ContinuousClock()
             let deadline = clock.now + timeout
@@ -45,14 +40,26 @@ public final class RemoteCluster {
                 let connection = try server.accept(timeout: max(.milliseconds(1), deadline - clock.now))
                 do {
                     try Self.assign(connection, rank: rank, workers: workers, timeout: timeout)
-                    try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, workers: workers,
-                                            timeout: timeout, shipRows: shipRows, introduced: true)
+                    try handshake(connection)
                     log("worker \(rank) replaced by \(connection.peer)")
                     return connection
                 } catch {
                     log("refused \(connection.peer) as the replacement of worker \(rank): \(error)")
                     connection.close()
                 }
+            }
+        }
+        let setup: ShardSetup
+        (problem, prepared, setup) = try ClusterSetup.establish(admitted, configuration: configuration,
+                                                               featureCount: featureCount, source: source, timeout: timeout,
+                                                               heartbeat: heartbeat, shipRows: shipRows, introduced: true,
+                                                               replace: { rank in try newcomer(for: rank) { _ in } })
+        self.server = server
+        let shardRows = problem.shardRows
+        problem.replaceWorker = { rank in
+            try newcomer(for: rank) { connection in
+                try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, workers: workers,
+                                        timeout: timeout, shipRows: shipRows, introduced: true)
             }
         }
     }

@@ -69,6 +69,7 @@ extension ShardSetup {
             break
         }
         let outputs = configuration.kind == .softmax ? classes.count : 1
+        try Trainer.checkParameterCount(features: columns, outputs: outputs)
         let (parameters, overflow) = (columns + 1).multipliedReportingOverflow(by: outputs)
         guard !overflow, parameters <= ShardSetup.largestParameterCount else {
             throw TrainingError(.badData, "\(columns) features × \(outputs) outputs is more parameters than a gradient frame holds (\(ShardSetup.largestParameterCount))")

@@ -77,9 +77,17 @@ extension ModelFile {
             try requireFinite(weights, name: TensorName.weight, source: source)
         }
 
-        return LinearModel(kind: kind, featureCount: featureCount, weights: weights, intercepts: intercepts,
-                           classes: classes, standardization: standardization, summary: summary,
-                           metadata: modelMetadata(from: metadata), quantization: quantization)
+        let model = LinearModel(kind: kind, featureCount: featureCount, weights: weights, intercepts: intercepts,
+                                classes: classes, standardization: standardization, summary: summary,
+                                metadata: modelMetadata(from: metadata), quantization: quantization)
+        // The drift profile is checked here, like every other part, so that no reader (nor the
+        // writer, which decodes what it encodes) meets a profile the server could not hold.
+        do {
+            _ = try model.referenceProfile()
+        } catch {
+            throw ModelFileError(.inconsistent, path: source, error.description)
+        }
+        return model
     }
 
     /// The int8 weights of a file whose `weight_dtype` is `I8` (version 3), and whether its
@@ -107,9 +115,8 @@ extension ModelFile {
                 throw ModelFileError(.inconsistent, path: source, "a quantized model has at least one output, found 0")
             }
             let (count, overflow) = outputs.multipliedReportingOverflow(by: featureCount)
-            guard !overflow, count <= SparseWeights.maximumCount else {
-                throw ModelFileError(.inconsistent, path: source,
-                                     "outputs × feature_count (\(outputs) × \(featureCount)) exceeds the \(SparseWeights.maximumCount) weights a model may expand to")
+            guard !overflow, count <= ResourceLimits.parameters else {
+                throw ModelFileError(.inconsistent, path: source, SparseWeights.tooMany(outputs: outputs, featureCount: featureCount))
             }
             let storage = try storage(of: file, version: version, source: source)
             if storage == .dense, file[TensorName.weightIndices] != nil || file[TensorName.weightValues] != nil {
@@ -165,9 +172,8 @@ extension ModelFile {
                                      "weight_storage is sparse, expected tensors \"\(TensorName.weightIndices)\" and \"\(TensorName.weightValues)\"")
             }
             let (count, overflow) = outputs.multipliedReportingOverflow(by: featureCount)
-            guard !overflow, count <= SparseWeights.maximumCount else {
-                throw ModelFileError(.inconsistent, path: source,
-                                     "outputs × feature_count (\(outputs) × \(featureCount)) exceeds the \(SparseWeights.maximumCount) weights a sparse model may expand to")
+            guard !overflow, count <= ResourceLimits.parameters else {
+                throw ModelFileError(.inconsistent, path: source, SparseWeights.tooMany(outputs: outputs, featureCount: featureCount))
             }
             return try SparseWeights.denseWeights(indices: indices, values: values, count: count, source: source)
         }

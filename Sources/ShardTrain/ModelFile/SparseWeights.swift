@@ -6,9 +6,14 @@
 /// and `I64`, so that a stored non-zero costs 6, 8 or 12 bytes against 4 per weight for the
 /// dense tensor. The writer picks this layout only when it is smaller than the dense one.
 struct SparseWeights: Equatable {
-    /// The most weights a sparse file may expand to (2³¹: 16 GiB as doubles); a guard against
-    /// a corrupt `feature_count` making the reader allocate without bound.
-    static let maximumCount = 1 << 31
+    /// Why a file whose `outputs × feature_count` is past ``ResourceLimits/parameters`` is
+    /// refused: its sparse or quantized weights would expand to more than the bytes it holds
+    /// justify (a few kilobytes declaring 2³¹ features).
+    static func tooMany(outputs: Int, featureCount: Int) -> String {
+        let (count, overflow) = outputs.multipliedReportingOverflow(by: featureCount)
+        let cost = overflow ? "more parameters than can be counted" : ResourceLimits.cost(of: count)
+        return "outputs × feature_count (\(outputs) × \(featureCount)) would expand to \(cost); \(ResourceLimits.howToRaise)"
+    }
 
     /// Flat positions of the non-zero weights, strictly increasing.
     let indices: [Int]

@@ -42,6 +42,9 @@ extension ReferenceProfile {
             guard case .array(let pair) = value, pair.count == 2, case .array(let edges) = pair[0], case .array(let shares) = pair[1] else {
                 throw FormatError(description: "reference_profile: \(what) is not [[edges], [shares]]")
             }
+            guard edges.count <= ReferenceProfile.maximumEdges else {
+                throw FormatError(description: "reference_profile: \(what) has \(edges.count) cut points; at most \(ReferenceProfile.maximumEdges)")
+            }
             let e = edges.compactMap(\.finiteDouble), s = shares.compactMap(\.finiteDouble)
             guard e.count == edges.count, s.count == shares.count, !e.isEmpty, s.count == e.count + 1,
                   zip(e, e.dropFirst()).allSatisfy({ $0 < $1 }), s.allSatisfy({ $0 >= 0 }), abs(s.reduce(0, +) - 1) < 1e-6
@@ -58,6 +61,9 @@ extension ReferenceProfile {
         }
         guard case .array(let list) = try field("features") else {
             throw FormatError(description: "reference_profile: features is not an array")
+        }
+        guard featureCount <= ReferenceProfile.maximumFeatures else {
+            throw FormatError(description: "reference_profile covers \(featureCount) features; at most \(ReferenceProfile.maximumFeatures)")
         }
         guard list.count == featureCount else {
             throw FormatError(description: "reference_profile has \(list.count) features, the model \(featureCount)")

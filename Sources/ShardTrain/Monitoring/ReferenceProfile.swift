@@ -8,6 +8,13 @@ import Foundation
 /// `k` cut points make `k + 1` bins. Cut points are the distinct deciles, so a binary feature
 /// has one or two bins' worth of cut points and a constant one a single cut point.
 public struct ReferenceProfile: Sendable, Equatable {
+    /// The most cut points a quantity may have: a bin index must fit one byte in the server's
+    /// drift window (the writer makes at most 10).
+    public static let maximumEdges = 255
+    /// The most features a profile may cover: the drift window keeps a feature's index in 24
+    /// bits (the writer leaves the profile out for wider models).
+    public static let maximumFeatures = 1 << 24
+
     /// The bins of one quantity and the training share of each.
     public struct Bins: Sendable, Equatable {
         /// Ascending cut points.
@@ -68,6 +75,9 @@ public struct ReferenceProfile: Sendable, Equatable {
 
     /// The profile of `data` (at most `sampleRows` rows, evenly spaced) scored by `model`.
     public init(model: LinearModel, data: FeatureMatrix, sampleRows: Int = 20_000) throws(TrainingError) {
+        guard data.columns <= Self.maximumFeatures else {
+            throw TrainingError(.invalidConfiguration, "a drift profile covers at most \(Self.maximumFeatures) features; this model has \(data.columns)")
+        }
         let n = data.rows
         let m = min(n, max(sampleRows, 1))
         let picked = (0 ..< m).map { Int((Double($0) * Double(n) / Double(m)).rounded(.down)) }

@@ -50,12 +50,4 @@ extension LBFGSCheckpoint {
     func memory(capacity: Int) -> LBFGSMemory {
         LBFGSMemory(capacity: capacity, s: memoryS, y: memoryY)
     }
-
-    /// Checks that the checkpoint fits a problem with `parameterCount` parameters.
-    func check(parameterCount: Int) throws(TrainingError) {
-        let sizes = [parameters.count, gradient.count] + memoryS.map(\.count) + memoryY.map(\.count)
-        guard sizes.allSatisfy({ $0 == parameterCount }) else {
-            throw TrainingError(.invalidConfiguration, "the checkpoint has \(parameters.count) parameters, the problem \(parameterCount)")
-        }
-    }
 }

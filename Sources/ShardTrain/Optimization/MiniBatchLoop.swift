@@ -62,9 +62,7 @@ struct MiniBatchLoop {
         var calmEpochs = 0, firstEpoch = 0
         var generator = SeededGenerator(seed: seed)
         if let resume {
-            guard resume.parameters.count == problem.parameterCount else {
-                throw TrainingError(.invalidConfiguration, "the checkpoint has \(resume.parameters.count) parameters, the problem \(problem.parameterCount)")
-            }
+            try resume.check(parameterCount: problem.parameterCount)
             guard update.restore(resume.update) else {
                 throw TrainingError(.invalidConfiguration, "the checkpoint's \(resume.update.optimizer) state does not fit this optimizer")
             }

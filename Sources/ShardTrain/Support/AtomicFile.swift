@@ -5,7 +5,9 @@ import Glibc
 
 /// Writes files so that readers see either the old file or the complete new one, never a part:
 /// the bytes go to a temporary file in the same folder, are flushed to disk, then renamed over
-/// the destination.
+/// the destination. The temporary file's name carries the writer's process id
+/// (`.NAME.tmp-PID-XXXXXX`); a write removes the temporary files of earlier writers of the same
+/// destination that no longer run (killed before they could clean up).
 ///
 /// A destination that exists and is not a regular file — `/dev/null`, `/dev/stdout`, a named
 /// pipe — is written through instead: renaming over it would replace the device or pipe itself
@@ -28,7 +30,8 @@ public enum AtomicFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw WriteError(path: path, reason: "the path names a folder, not a file") }
         if isSpecialFile(path) { return try writeThrough(Array(bytes), to: path) }
-        var template = Array("\(folder)/.\(name).tmp-XXXXXX".utf8CString)
+        removeAbandonedTemporaries(folder: folder, name: name)
+        var template = Array("\(folder)/.\(name).tmp-\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: path, reason: systemMessage()) }
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -40,6 +43,23 @@ public enum AtomicFile {
         if let failure {
             unlink(tempPath)
             throw WriteError(path: path, reason: failure)
+        }
+    }
+
+    /// Removes `folder/.NAME.tmp-PID-XXXXXX` files whose process no longer exists.
+    static func removeAbandonedTemporaries(folder: String, name: String) {
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        let prefix = ".\(name).tmp-"
+        while let entry = readdir(directory) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard entryName.hasPrefix(prefix) else { continue }
+            let fields = entryName.dropFirst(prefix.count).split(separator: "-")
+            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink("\(folder)/\(entryName)")
         }
     }
 

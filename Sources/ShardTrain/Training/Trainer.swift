@@ -112,6 +112,8 @@ public struct Trainer: Sendable {
         default:
             break
         }
+        try Self.checkParameterCount(features: data.featureCount,
+                                     outputs: configuration.kind == .softmax ? encoding.classes.count : 1)
         let loss = configuration.kind.makeLoss(classes: encoding.classes.count)
         let objective = Objective(unchecked: loss, features: data.features, targets: targets,
                                   sampleWeights: data.sampleWeights, fitIntercept: configuration.fitIntercept,
@@ -119,6 +121,15 @@ public struct Trainer: Sendable {
         return PreparedTraining(objective: objective, kind: configuration.kind, classes: encoding.classes,
                                 standardization: standardization, fingerprint: DatasetFingerprint.of(dataset),
                                 source: dataset.source)
+    }
+
+    /// Refuses a model with more parameters than ``ResourceLimits/parameters``, saying what it
+    /// would cost and how to raise the limit.
+    static func checkParameterCount(features: Int, outputs: Int) throws(TrainingError) {
+        let (count, overflow) = (features + 1).multipliedReportingOverflow(by: max(outputs, 1))
+        guard overflow || count > ResourceLimits.parameters else { return }
+        let cost = overflow ? "more parameters than can be counted" : ResourceLimits.cost(of: count)
+        throw TrainingError(.invalidConfiguration, "\(features) features × \(outputs) outputs make \(cost); \(ResourceLimits.howToRaise)")
     }
 
     /// The in-process problem for prepared data.

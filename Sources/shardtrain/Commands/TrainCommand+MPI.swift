@@ -72,6 +72,7 @@ extension TrainCommand {
         do {
             let problem = MPIProblem(world: world, setup: setup, mode: mode)
             defer { problem.finish() }
+            if let round = killCoordinator { problem.beforeRound = { if $0 == round { kill(getpid(), SIGKILL) } } }
             let (fitted, traceScoring) = try fit(trainer, problem, setup.prepared,
                                                  workers: mode == .server ? world.size - 1 : world.size, test: testSet)
             let report = MPIReport(ranks: world.size, mode: mode.rawValue, rounds: problem.rounds,

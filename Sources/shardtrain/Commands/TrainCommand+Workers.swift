@@ -18,6 +18,7 @@ extension TrainCommand {
                 ["worker", "--socket", socket, "--rank", String(rank), "--workers", String(workers), "--data", data] + passOn
                     + (slow?.rank == rank ? ["--delay", String(slow?.seconds ?? 0)] : [])
                     + (jitter.map { ["--delay", String($0), "--delay-chance", "0.1"] } ?? [])
+                    + (killWorkerWhileLoading == rank ? ["--kill-self-while-loading", socket + ".loading-drill"] : [])
             }
         }
         defer { cluster.shutdown() }

@@ -132,6 +132,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Fault drill: kill -9 worker R before reduce round N, as R@N.", visibility: .hidden))
     var killWorker: String?
 
+    @Option(help: ArgumentHelp("Fault drill: worker R kills itself (SIGKILL) once, while it reads its shard.", visibility: .hidden))
+    var killWorkerWhileLoading: Int?
+
     @Option(help: "Seconds a busy worker may stay silent (workers send heartbeats) before it is replaced as hung.")
     var heartbeatTimeout: Double = 10
 

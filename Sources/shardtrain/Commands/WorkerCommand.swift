@@ -46,6 +46,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Fault drill: SIGKILL this process when the Nth request arrives.", visibility: .hidden))
     var killSelfAfter: Int?
 
+    @Option(help: ArgumentHelp("Fault drill: unless FILE exists, create it and SIGKILL this process while it reads its shard.", visibility: .hidden))
+    var killSelfWhileLoading: String?
+
     func validate() throws {
         guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 1e6 else {
             throw ValidationError("--idle-timeout takes seconds between 0 and 10⁶, got \(idleTimeout)")
@@ -79,7 +82,11 @@ struct WorkerCommand: ParsableCommand {
         }
         defer { endpoint.close() }
         let (options, shard) = (dataOptions.loadOptions(), sharding.shard(rank: myRank, of: shardCount))
-        var session = WorkerSession(rank: myRank, endpoint: endpoint) { [data] in
+        var session = WorkerSession(rank: myRank, endpoint: endpoint) { [data, killSelfWhileLoading] in
+            // O_EXCL: only the first process of this rank finds no marker and dies.
+            if let marker = killSelfWhileLoading, open(marker, O_CREAT | O_EXCL | O_WRONLY, 0o600) >= 0 {
+                kill(getpid(), SIGKILL)
+            }
             guard let data else { return try WorkerSession.receiveShippedShard(over: endpoint) }
             return try DatasetLoader.loadShard(data, shard: shard, options: options)
         }

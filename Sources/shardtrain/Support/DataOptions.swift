@@ -49,7 +49,9 @@ struct DataOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let features, features < 1 { throw ValidationError("--features must be ≥ 1, got \(features)") }
+        if let features, features < 1 || features > Int(Int32.max) {
+            throw ValidationError("--features must be 1 to \(Int32.max) (feature indices are stored in 32 bits), got \(features)")
+        }
     }
 }
 

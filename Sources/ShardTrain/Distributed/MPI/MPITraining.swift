@@ -97,6 +97,8 @@ public final class MPIProblem: TrainingProblem {
     /// workers' compute is inside them).
     public private(set) var rounds = 0
     public private(set) var collectiveSeconds = 0.0
+    /// Called with the round's number (from 1) before each evaluation's collectives (fault drills).
+    public var beforeRound: ((Int) -> Void)?
 
     public init(world: MPIWorld, setup: MPITraining.Setup, mode: MPIReduceMode) {
         self.world = world
@@ -128,6 +130,7 @@ public final class MPIProblem: TrainingProblem {
     }
 
     public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
+        beforeRound?(rounds + 1)
         var sums: [Double]
         let clock = ContinuousClock()
         var start = clock.now
