@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -26,8 +27,51 @@ public struct ModelServer: Sendable {
         /// The bearer token every route outside ``openRoutes`` needs (nil: no authentication).
         public var authToken: [UInt8]?
         public var openRoutes: Set<OpenRoute> = [.health, .metrics]
+        /// HTTPS instead of HTTP (nil: plain HTTP).
+        public var tls: TLSFiles?
 
         public init() {}
+    }
+
+    /// PEM files for HTTPS: the server's certificate chain and key, and optionally the
+    /// certificate authority that clients' certificates must be signed by (mutual TLS).
+    public struct TLSFiles: Sendable {
+        public var certificateChain: String
+        public var privateKey: String
+        public var clientAuthority: String?
+
+        public init(certificateChain: String, privateKey: String, clientAuthority: String? = nil) {
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+            self.clientAuthority = clientAuthority
+        }
+
+        /// The TLS configuration these files make, or a clear error naming the file.
+        func configuration() throws(ServingError) -> TLSConfiguration {
+            let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(certificateChain)
+            } catch {
+                throw ServingError(.serviceUnavailable, "\(certificateChain): not a PEM certificate chain (--tls-cert): \(error)")
+            }
+            do {
+                key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
+            } catch {
+                throw ServingError(.serviceUnavailable, "\(privateKey): not a PEM private key (--tls-key): \(error)")
+            }
+            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
+                                                                          privateKey: .privateKey(key))
+            configuration.minimumTLSVersion = .tlsv12
+            if let clientAuthority {
+                do {
+                    configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientAuthority))
+                } catch {
+                    throw ServingError(.serviceUnavailable, "\(clientAuthority): not a PEM certificate (--tls-ca): \(error)")
+                }
+                configuration.certificateVerification = .noHostnameVerification
+            }
+            return configuration
+        }
     }
 
     /// Routes that stay open when a token is set.
@@ -69,9 +113,18 @@ public struct ModelServer: Sendable {
         let body = TimeAmount.nanoseconds(Int64(configuration.bodyTimeout.seconds * 1e9))
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [HTTPGuardHandler(headerTimeout: header, bodyTimeout: body)])
+        var server = HTTPServerBuilder.http1(configuration: http)
+        if let tls = configuration.tls {
+            let settings = try tls.configuration()
+            do {
+                server = try .tls(server, tlsConfiguration: settings)
+            } catch {
+                throw ServingError(.serviceUnavailable, "cannot set up TLS: \(error)")
+            }
+        }
         let application = Application(
             responder: responder,
-            server: .http1(configuration: http),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shardtrain"),
             services: [watcher],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },

@@ -26,21 +26,25 @@ final class ServerProcess {
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        guard let line = text.split(separator: "\n").first, line.hasPrefix("serving on http://"),
+        guard let line = text.split(separator: "\n").first, line.hasPrefix("serving on http"),
               let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             process.terminate()
             process.waitUntilExit()
             throw ServerError(message: "the server did not start: \(text) \(Self.read(stderrPath))")
         }
         self.port = port
+        scheme = line.hasPrefix("serving on https") ? "https" : "http"
     }
+
+    /// `http` or `https`, as the server said.
+    let scheme: String
 
     struct ServerError: Error, CustomStringConvertible {
         let message: String
         var description: String { message }
     }
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    var base: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// What the server has written to stderr so far (its log).
     var log: String { Self.read(stderrPath) }
@@ -91,7 +95,7 @@ enum HTTP {
         }
     }
 
-    static func send(_ method: String, _ url: String, body: Data? = nil, headers: [String] = []) throws -> Reply {
+    static func send(_ method: String, _ url: String, body: Data? = nil, headers: [String] = [], curl extra: [String] = []) throws -> Reply {
         let folder = Fixtures.scratchDirectory("http")
         var arguments = ["-s", "-S", "-X", method, "-o", folder + "/body", "-D", folder + "/headers", "-w", "%{http_code}",
                          "--max-time", "30"]
@@ -100,7 +104,7 @@ enum HTTP {
             arguments += ["--data-binary", "@" + folder + "/request", "-H", "Content-Type: application/json"]
         }
         for header in headers { arguments += ["-H", header] }
-        let run = try ExternalTool.run("curl", arguments + [url])
+        let run = try ExternalTool.run("curl", arguments + extra + [url])
         let status = Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         return Reply(status: status, body: FileManager.default.contents(atPath: folder + "/body") ?? Data(),
                      headers: ServerProcess.read(folder + "/headers"))

@@ -58,6 +58,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --auth-token-file: the routes that need no token, comma-separated, from health and metrics, or none.")
     var openRoutes = "health,metrics"
 
+    @Option(help: "PEM certificate chain: serve HTTPS instead of HTTP (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "PEM certificate authority: with --tls-cert, clients must present a certificate it signed (mutual TLS).")
+    var tlsCa: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -74,6 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
             guard value > 0, value <= 86_400 else { throw ValidationError("\(option) takes seconds between 0 and 86400, got \(value)") }
         }
         _ = try parsedOpenRoutes()
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give --tls-cert and --tls-key together") }
+        if tlsCa != nil, tlsCert == nil { throw ValidationError("--tls-ca needs --tls-cert and --tls-key") }
     }
 
     /// `--open-routes`, checked.
@@ -114,13 +125,16 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.bodyTimeout = .milliseconds(Int64(bodyTimeout * 1000))
         configuration.openRoutes = try parsedOpenRoutes()
         if let authTokenFile { configuration.authToken = try Secret.load(file: authTokenFile, what: "token") }
+        if let tlsCert, let tlsKey {
+            configuration.tls = ModelServer.TLSFiles(certificateChain: tlsCert, privateKey: tlsKey, clientAuthority: tlsCa)
+        }
         var logger = Logger(label: "shardtrain.serve") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let server = ModelServer(sources: sources, configuration: configuration, logger: logger)
-        let host = host
+        let host = host, scheme = tlsCert == nil ? "http" : "https"
         do {
             try await server.run { port in
-                FileHandle.standardOutput.write(Data("serving on http://\(host):\(port)\n".utf8))
+                FileHandle.standardOutput.write(Data("serving on \(scheme)://\(host):\(port)\n".utf8))
             }
         } catch let error as ServingError {
             throw CLIError(error.message)
