@@ -67,6 +67,12 @@ import TestSupport
         close(garbage)
         #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
         #expect(answer.contains("\r\n\r\n{\"error\":\"malformed HTTP request"), "\(answer)")
+        // A header over the parser's 80 KiB limit is one of its refusals too.
+        let oversized = try #require(RawTCP.connect(port: server.port))
+        RawTCP.send(oversized, Array("GET /v2/health/live HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 90_000))\r\n\r\n".utf8))
+        let big = Self.readAll(oversized, timeout: 5)
+        close(oversized)
+        #expect(big.hasPrefix("HTTP/1.1 400") && big.contains("{\"error\":\"malformed HTTP request"), "\(big.prefix(200))")
         #expect(try HTTP.get(server.base + "/v2/health/live").status == 200)
     }
 

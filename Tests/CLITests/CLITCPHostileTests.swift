@@ -31,6 +31,7 @@ import TestSupport
         }
         let peak = try #require(Self.memory(of: coordinator.processIdentifier, "VmHWM"))
         #expect(peak - baseline < 200 << 20, "resident memory grew by \((peak - baseline) >> 20) MiB")
+        print("1,000 hostile connections: the coordinator's peak resident memory grew by \((peak - baseline) >> 10) KiB")
 
         let first = try CLIRemoteWorkersTests.startWorker(port: port, secret: secret, ["--data", "datasets/a9a", "--features", "123"])
         let second = try CLI.run(["worker", "--connect", "127.0.0.1:\(port)", "--secret-file", secret,
