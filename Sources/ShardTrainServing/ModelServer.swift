@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
+import ShardTrain
 
 /// `shardtrain serve`: the models of a ``ModelRepository`` over HTTP on Hummingbird, with hot
 /// reload, metrics and drift monitoring; stops gracefully on SIGTERM or SIGINT (no new
@@ -48,29 +49,20 @@ public struct ModelServer: Sendable {
 
         /// The TLS configuration these files make, or a clear error naming the file.
         func configuration() throws(ServingError) -> TLSConfiguration {
-            let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
-            do {
-                chain = try NIOSSLCertificate.fromPEMFile(certificateChain)
-            } catch {
-                throw ServingError(.serviceUnavailable, "\(certificateChain): not a PEM certificate chain (--tls-cert): \(error)")
-            }
-            do {
-                key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
-            } catch {
-                throw ServingError(.serviceUnavailable, "\(privateKey): not a PEM private key (--tls-key): \(error)")
-            }
-            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
-                                                                          privateKey: .privateKey(key))
-            configuration.minimumTLSVersion = .tlsv12
-            if let clientAuthority {
-                do {
-                    configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientAuthority))
-                } catch {
-                    throw ServingError(.serviceUnavailable, "\(clientAuthority): not a PEM certificate (--tls-ca): \(error)")
+            do throws(PEMFileError) {
+                let chain = try PEMFile.certificates(certificateChain, what: "certificate chain (--tls-cert)")
+                let key = try PEMFile.privateKey(privateKey)
+                var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
+                                                                              privateKey: .privateKey(key))
+                configuration.minimumTLSVersion = .tlsv12
+                if let clientAuthority {
+                    configuration.trustRoots = .certificates(try PEMFile.certificates(clientAuthority, what: "certificate (--tls-ca)"))
+                    configuration.certificateVerification = .noHostnameVerification
                 }
-                configuration.certificateVerification = .noHostnameVerification
+                return configuration
+            } catch {
+                throw ServingError(.serviceUnavailable, error.description)
             }
-            return configuration
         }
     }
 

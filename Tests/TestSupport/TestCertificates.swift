@@ -10,6 +10,8 @@ public struct TestCertificates: Sendable {
     public var serverKey: String { folder + "/server.key" }
     public var clientCertificate: String { folder + "/client.pem" }
     public var clientKey: String { folder + "/client.key" }
+    /// The second, unrelated authority (which signed the stranger's certificate).
+    public var otherAuthority: String { folder + "/otherca.pem" }
     /// A client certificate that the authority did not sign.
     public var strangerCertificate: String { folder + "/stranger.pem" }
     public var strangerKey: String { folder + "/stranger.key" }

@@ -63,7 +63,7 @@ final class AdmissionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         guard !settled else { return context.fireErrorCaught(error) }
-        refuse(context, (error as? TransportError)?.message ?? "\(error)")
+        refuse(context, (error as? TransportError)?.message ?? (TransportTLS.isTLSError(error) ? TransportTLS.explain(error) : "\(error)"))
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -69,7 +69,9 @@ public struct Frame: Sendable, Equatable {
         let available = bytes.count
         for i in 0 ..< min(available, 4) where byte(i) != magic[i] {
             let seen = (0 ..< min(available, 4)).map { String(byte($0), radix: 16) }.joined(separator: " ")
-            throw TransportError(.malformedFrame, peer: peer, "bad magic bytes [\(seen)] — expected \"STRN\"")
+            let tls = available >= 2 && (0x14 ... 0x17).contains(byte(0)) && byte(1) == 0x03
+            throw TransportError(.malformedFrame, peer: peer, "bad magic bytes [\(seen)] — expected \"STRN\""
+                + (tls ? "; they begin a TLS record: the peer uses TLS and this side does not (both sides need the same TLS setting)" : ""))
         }
         guard available >= headerSize else { return nil }
         let version = UInt16(byte(4)) | UInt16(byte(5)) << 8

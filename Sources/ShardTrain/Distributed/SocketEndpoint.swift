@@ -86,11 +86,11 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     /// Adds the frame decoder, the admission step (a TCP server's connections) and the mailbox
     /// handler to a new channel.
     static func configure(_ channel: Channel, inbox: Mailbox, gate: ConnectionGate,
-                          admission: (any ChannelInboundHandler & Sendable)? = nil) -> EventLoopFuture<Void> {
+                          tls: (TransportTLS, host: String)? = nil) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
+            if let tls { try pipeline.addHandler(try tls.0.clientHandler(host: tls.host)) }
             try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(peer: inbox.peer, gate: gate)))
-            if let admission { try pipeline.addHandler(admission) }
             try pipeline.addHandler(MailboxHandler(inbox: inbox, gate: gate))
         }
     }
@@ -100,19 +100,24 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         try connect(address: path, peer: peer, timeout: timeout, gate: .trusted()) { try $0.connect(unixDomainSocketPath: path).wait() }
     }
 
-    /// Connects to a server listening on TCP `host:port`; until ``Admission/join(_:secret:timeout:)``
-    /// has run, the connection accepts only the server's handshake frames.
-    public static func connect(host: String, port: Int, peer: String, timeout: Duration = .seconds(10)) throws(TransportError) -> SocketEndpoint {
-        try connect(address: "\(host):\(port)", peer: peer, timeout: timeout, gate: .joining()) { try $0.connect(host: host, port: port).wait() }
+    /// Connects to a server listening on TCP `host:port`, over TLS when `tls` is given (the
+    /// server's certificate must name `host`); until ``Admission/join(_:secret:timeout:)`` has
+    /// run, the connection accepts only the server's handshake frames.
+    public static func connect(host: String, port: Int, peer: String, timeout: Duration = .seconds(10),
+                               tls: TransportTLS? = nil) throws(TransportError) -> SocketEndpoint {
+        try connect(address: "\(host):\(port)", peer: peer, timeout: timeout, gate: .joining(), tls: tls.map { ($0, host) }) {
+            try $0.connect(host: host, port: port).wait()
+        }
     }
 
     private static func connect(address: String, peer: String, timeout: Duration, gate: ConnectionGate,
+                                tls: (TransportTLS, host: String)? = nil,
                                 _ open: (ClientBootstrap) throws -> Channel) throws(TransportError) -> SocketEndpoint {
         let inbox = Mailbox(peer: peer)
         do {
             let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
-                .channelInitializer { configure($0, inbox: inbox, gate: gate) }
+                .channelInitializer { configure($0, inbox: inbox, gate: gate, tls: tls) }
             return SocketEndpoint(channel: try open(bootstrap), inbox: inbox, gate: gate)
         } catch {
             throw TransportError(.connectFailed, peer: peer, "cannot connect to \(address): \(error)")
@@ -166,7 +171,8 @@ final class MailboxHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        inbox.fail(error as? TransportError ?? TransportError(.connectionLost, peer: inbox.peer, "\(error)"))
+        let reason = TransportTLS.isTLSError(error) ? TransportTLS.explain(error) : "\(error)"
+        inbox.fail(error as? TransportError ?? TransportError(.connectionLost, peer: inbox.peer, reason))
         context.close(promise: nil)
     }
 

@@ -30,15 +30,18 @@ public final class SocketServer: @unchecked Sendable {
     private var connections = 0
     private var refusals = 0
     private let secret: [UInt8]?
+    private let tls: TransportTLS?
     private let limits: Limits
     private let log: @Sendable (String) -> Void
     /// Where it listens, for messages.
     public let address: String
 
-    private init(channel: Channel, address: String, secret: [UInt8]?, limits: Limits, log: @escaping @Sendable (String) -> Void) {
+    private init(channel: Channel, address: String, secret: [UInt8]?, tls: TransportTLS?, limits: Limits,
+                 log: @escaping @Sendable (String) -> Void) {
         self.channel = channel
         self.address = address
         self.secret = secret
+        self.tls = tls
         self.limits = limits
         self.log = log
     }
@@ -47,16 +50,20 @@ public final class SocketServer: @unchecked Sendable {
     /// connections are trusted: no admission, no session keys.
     public static func listen(unixSocket path: String) throws(TransportError) -> SocketServer {
         unlink(path)
-        return try listen(address: path, secret: nil, limits: Limits(), log: { _ in }) {
+        return try listen(address: path, secret: nil, tls: nil, limits: Limits(), log: { _ in }) {
             try $0.bind(unixDomainSocketPath: path).wait()
         }
     }
 
     /// Listens on TCP `host:port` (port 0 picks a free port; see ``port``); connections are
-    /// admitted only with `secret` (``Admission``), and refusals are reported through `log`.
-    public static func listen(host: String, port: Int, secret: [UInt8], limits: Limits = Limits(),
+    /// admitted only with `secret` (``Admission``) — and, with `tls`, only after a TLS
+    /// handshake in which both sides' certificates check out — and refusals are reported
+    /// through `log`.
+    public static func listen(host: String, port: Int, secret: [UInt8], tls: TransportTLS? = nil, limits: Limits = Limits(),
                               log: @escaping @Sendable (String) -> Void) throws(TransportError) -> SocketServer {
-        try listen(address: "\(host):\(port)", secret: secret, limits: limits, log: log) { try $0.bind(host: host, port: port).wait() }
+        try listen(address: "\(host):\(port)", secret: secret, tls: tls, limits: limits, log: log) {
+            try $0.bind(host: host, port: port).wait()
+        }
     }
 
     /// Where it listens, with the port picked for port 0.
@@ -71,7 +78,8 @@ public final class SocketServer: @unchecked Sendable {
     /// Connections refused so far (wrong secret, garbage, silence, or evicted while pending).
     public var refusedConnections: Int { condition.withLock { refusals } }
 
-    private static func listen(address: String, secret: [UInt8]?, limits: Limits, log: @escaping @Sendable (String) -> Void,
+    private static func listen(address: String, secret: [UInt8]?, tls: TransportTLS?, limits: Limits,
+                               log: @escaping @Sendable (String) -> Void,
                                bind: (ServerBootstrap) throws -> Channel) throws(TransportError) -> SocketServer {
         let box = ServerBox()
         do {
@@ -83,7 +91,7 @@ public final class SocketServer: @unchecked Sendable {
                     return server.adopt(child)
                 }
             let channel = try bind(bootstrap)
-            let server = SocketServer(channel: channel, address: address, secret: secret, limits: limits, log: log)
+            let server = SocketServer(channel: channel, address: address, secret: secret, tls: tls, limits: limits, log: log)
             box.set(server)
             return server
         } catch {
@@ -109,9 +117,10 @@ public final class SocketServer: @unchecked Sendable {
         condition.withLock { pending.append(endpoint) }
         let deadline = TimeAmount.nanoseconds(Int64(limits.admissionDeadline.seconds * 1e9))
         let outcome = AdmissionHandler.Outcome(admitted: { [self] in admitted($0) }, refused: { [self] in refused($0, $1) })
-        return child.eventLoop.makeCompletedFuture {
+        return child.eventLoop.makeCompletedFuture { [tls] in
             let handler = AdmissionHandler(endpoint: endpoint, secret: secret, deadline: deadline, outcome: outcome)
             let pipeline = child.pipeline.syncOperations
+            if let tls { try pipeline.addHandler(try tls.serverHandler()) }
             try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(peer: inbox.peer, gate: gate)))
             try pipeline.addHandler(handler)
             try pipeline.addHandler(MailboxHandler(inbox: inbox, gate: gate))

@@ -40,17 +40,19 @@ extension TrainCommand {
                        distributed: cluster.problem.statistics, traceScoringSeconds: traceScoring)
     }
 
-    /// The parameter server on TCP; workers on any host join with the shared secret.
+    /// The parameter server on TCP; workers on any host join with the shared secret (and, with
+    /// the TLS options, a certificate).
     func fitWithRemoteWorkers(_ trainer: Trainer) throws -> Outcome {
         let (host, port) = try Secret.hostAndPort(listen ?? "", option: "--listen")
         let secret = try Secret.load(file: secretFile)
+        let tls = try transportTLS.server()
         let count = expectWorkers ?? 1
         let clock = ContinuousClock()
         let start = clock.now
         let server = try report {
-            try SocketServer.listen(host: host, port: port, secret: secret) { StandardError.line($0) }
+            try SocketServer.listen(host: host, port: port, secret: secret, tls: tls) { StandardError.line($0) }
         }
-        StandardError.line("listening on \(host):\(server.port ?? port) for \(count) worker(s)")
+        StandardError.line("listening on \(host):\(server.port ?? port)\(tls == nil ? "" : " (TLS)") for \(count) worker(s)")
         let cluster = try report {
             try RemoteCluster(server: server, workers: count, configuration: trainer.configuration,
                               featureCount: dataOptions.features, source: data ?? "workers",

@@ -32,6 +32,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "With --listen: file holding the shared secret (else SHARDTRAIN_SECRET).")
     var secretFile: String?
 
+    @OptionGroup(title: "TLS on the training channel (with --listen)") var transportTLS: TransportTLSOptions
+
     @Option(help: "Test data file, scored after training.")
     var test: String?
 
@@ -187,6 +189,7 @@ struct TrainCommand: ParsableCommand {
         if checkpointDir != nil, !makeConfiguration().supportsCheckpoints {
             throw ValidationError("checkpoints are available for --optimizer lbfgs, sgd and adam, not \(optimizer.rawValue)")
         }
+        try transportTLS.check(tcp: listen != nil, channel: "train --listen")
         if listen != nil {
             guard let expectWorkers, expectWorkers >= 1 else { throw ValidationError("--listen needs --expect-workers N (N ≥ 1)") }
             guard workers == 1 else { throw ValidationError("give --listen with --expect-workers, not --workers") }

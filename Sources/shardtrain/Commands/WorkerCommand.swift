@@ -24,6 +24,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "File holding the shared secret for --connect (else SHARDTRAIN_SECRET).")
     var secretFile: String?
 
+    @OptionGroup(title: "TLS on the training channel (with --connect)") var transportTLS: TransportTLSOptions
+
     @Option(help: "This worker's rank, 0 ..< workers (with --socket; over TCP the server assigns it).")
     var rank: Int?
 
@@ -54,6 +56,7 @@ struct WorkerCommand: ParsableCommand {
             throw ValidationError("--idle-timeout takes seconds between 0 and 10⁶, got \(idleTimeout)")
         }
         guard (socket == nil) != (connect == nil) else { throw ValidationError("give --socket PATH or --connect HOST:PORT") }
+        try transportTLS.check(tcp: connect != nil, channel: "worker --connect")
         if socket != nil {
             guard let rank, let workers, workers >= 1, rank >= 0, rank < workers else {
                 throw ValidationError("--socket needs --rank R and --workers N with 0 ≤ R < N")
@@ -71,14 +74,15 @@ struct WorkerCommand: ParsableCommand {
         } else {
             let (host, port) = try Secret.hostAndPort(connect ?? "", option: "--connect")
             let secret = try Secret.load(file: secretFile)
-            endpoint = try report { try Self.connect(host: host, port: port, within: connectTimeout) }
+            let tls = try transportTLS.client()
+            endpoint = try report { try Self.connect(host: host, port: port, tls: tls, within: connectTimeout) }
             do {
                 (myRank, shardCount) = try Admission.join(endpoint, secret: secret)
             } catch {
                 endpoint.close()
                 throw CLIError("refused by the server at \(host):\(port): \(error.message)")
             }
-            StandardError.line("joined \(host):\(port) as worker \(myRank) of \(shardCount)")
+            StandardError.line("joined \(host):\(port)\(tls == nil ? "" : " over TLS") as worker \(myRank) of \(shardCount)")
         }
         defer { endpoint.close() }
         let (options, shard) = (dataOptions.loadOptions(), sharding.shard(rank: myRank, of: shardCount))
@@ -106,12 +110,12 @@ struct WorkerCommand: ParsableCommand {
 
     /// Connects to the server, trying again every 200 ms until `seconds` have passed: workers
     /// may start before the server listens.
-    static func connect(host: String, port: Int, within seconds: Double) throws(TransportError) -> SocketEndpoint {
+    static func connect(host: String, port: Int, tls: TransportTLS?, within seconds: Double) throws(TransportError) -> SocketEndpoint {
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int64(max(0, seconds) * 1000))
         while true {
             let attempt = Result { () throws(TransportError) -> SocketEndpoint in
-                try SocketEndpoint.connect(host: host, port: port, peer: "coordinator")
+                try SocketEndpoint.connect(host: host, port: port, peer: "coordinator", tls: tls)
             }
             switch attempt {
             case .success(let endpoint):
