@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 @testable import ShardTrain
 import TestSupport
@@ -84,10 +85,6 @@ import TestSupport
         #expect(try Message(frame, peer: "test") == message)
     }
 
-    @Test func checksumMatchesTheStandardCheckValue() {
-        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
-    }
-
     @Test func partialFramesWaitForMoreBytes() throws {
         let bytes = Message.evaluate(version: 1, rows: 0 ..< 5, parameters: [1, 2, 3]).frame().encoded()
         for cut in [0, 3, 11, 12, bytes.count - 1] {
@@ -114,19 +111,36 @@ import TestSupport
         #expect { try Frame.decode(bytes.prefix(12), peer: "p") } throws: { ($0 as? TransportError)?.code == .oversizedFrame }
     }
 
-    @Test func corruptedPayloadFailsTheChecksum() {
-        var bytes = Message.result(version: 1, lossSum: 2, weightSum: 3, gradient: [4], computeSeconds: 0).frame().encoded()
-        bytes[14] ^= 0x40
-        #expect { try Frame.decode(bytes, peer: "p") } throws: { ($0 as? TransportError)?.code == .badChecksum }
+    /// The vectors of a round are written straight into the socket's buffer: the same bytes as
+    /// their frames.
+    @Test func directlyWrittenVectorsAreTheirFrames() throws {
+        let allocator = ByteBufferAllocator()
+        let values = (0 ..< 300).map { Float($0) * 0.25 - 7 }
+        let evaluate = Message.evaluate(version: 9, rows: 3 ..< 70, parameters: values)
+        let dense = Message.result(version: 4, lossSum: 1.5, weightSum: 2.5, gradient: values, computeSeconds: 0.125)
+        for message in [evaluate, dense] {
+            let buffer = try #require(message.directBuffer(allocator))
+            #expect(Array(buffer.readableBytesView) == message.frame().encoded())
+        }
+        let sparse = Message.result(version: 4, lossSum: 1, weightSum: 1, gradient: [Float](repeating: 0, count: 300), computeSeconds: 0)
+        #expect(sparse.directBuffer(allocator) == nil)
+        #expect(Message.shutdown.directBuffer(allocator) == nil)
+    }
+
+    /// A frame is its header and payload, nothing more: two frames back to back decode one at
+    /// a time, each using exactly its own bytes.
+    @Test func framesAreHeaderAndPayloadOnly() throws {
+        let first = Message.evaluate(version: 1, rows: 0 ..< 2, parameters: [1, 2]).frame().encoded()
+        let second = Message.shutdown.frame().encoded()
+        #expect(first.count == Frame.headerSize + 32 + 8 && second.count == Frame.headerSize)
+        let (frame, used) = try #require(try Frame.decode(first + second, peer: "p"))
+        #expect(used == first.count && frame.type == .evaluate)
+        #expect(try Frame.decode((first + second).dropFirst(used), peer: "p")?.0.type == .shutdown)
     }
 
     @Test func unknownMessageTypesAreRefused() {
         var bytes = Frame(type: .shutdown, payload: []).encoded()
         bytes[6] = 99
-        // Re-checksum so that only the type is wrong.
-        let body = Array(bytes[0 ..< 12])
-        let crc = CRC32.checksum(body)
-        bytes.replaceSubrange(12 ..< 16, with: withUnsafeBytes(of: crc.littleEndian, Array.init))
         #expect { try Frame.decode(bytes, peer: "p") } throws: { ($0 as? TransportError)?.code == .malformedFrame }
     }
 

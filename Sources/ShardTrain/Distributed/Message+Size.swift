@@ -1,9 +1,9 @@
 /// Bytes of frames on the wire, counted by the server without encoding twice.
 extension Message {
     /// Bytes of an `evaluate` frame with `n` parameters: version, row range, count, floats.
-    static func evaluateSize(_ n: Int) -> Int { Frame.headerSize + 32 + 4 * n + Frame.trailerSize }
+    static func evaluateSize(_ n: Int) -> Int { Frame.headerSize + 32 + 4 * n }
 
-    /// Bytes of the message's frame, header and checksum included.
+    /// Bytes of the message's frame, header included.
     var wireSize: Int {
         let payload: Int
         switch self {
@@ -20,6 +20,6 @@ extension Message {
         default:
             return frame().encoded().count
         }
-        return Frame.headerSize + payload + Frame.trailerSize
+        return Frame.headerSize + payload
     }
 }

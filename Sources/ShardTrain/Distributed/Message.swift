@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What a shard looks like, reported by its worker so the server can fix the global setup.
 public struct ShardSummary: Sendable, Equatable {
     /// Rows in the shard.
@@ -98,7 +100,7 @@ public enum Message: Sendable, Equatable {
     /// The message as a frame.
     public func frame() -> Frame {
         let type = self.type
-        var w = WireWriter()
+        var w = WireWriter(capacity: payloadCapacity)
         switch self {
         case .hello(let rank):
             w.write(UInt32(rank))
@@ -138,6 +140,34 @@ public enum Message: Sendable, Equatable {
             w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds); w.write(floats: parameters)
         }
         return Frame(type: type, payload: w.bytes)
+    }
+
+    /// The frame of an `evaluate` or a dense `result` written in one step (``Frame/vectorBuffer``),
+    /// byte for byte what ``frame()`` encodes; `nil` for other messages.
+    func directBuffer(_ allocator: ByteBufferAllocator) -> ByteBuffer? {
+        switch self {
+        case .evaluate(let version, let rows, let parameters):
+            return Frame.vectorBuffer(.evaluate, fields: [version, UInt64(rows.lowerBound), UInt64(rows.upperBound)],
+                                      floats: parameters, allocator)
+        case .result(let version, let lossSum, let weightSum, let gradient, let computeSeconds) where type == .result:
+            return Frame.vectorBuffer(.result, fields: [version, lossSum.bitPattern, weightSum.bitPattern, computeSeconds.bitPattern],
+                                      floats: gradient, allocator)
+        default:
+            return nil
+        }
+    }
+
+    /// Room for the payload of a message that carries a vector, so that it is written without
+    /// regrowing (an upper bound for the dense forms).
+    private var payloadCapacity: Int {
+        switch self {
+        case .evaluate(_, _, let parameters): 40 + 4 * parameters.count
+        case .result(_, _, _, let gradient, _): 48 + 4 * gradient.count
+        case .localResult(_, let parameters, _, _, _): 48 + 4 * parameters.count
+        case .localSteps(let plan): 256 + 16 * plan.batches.count + 4 * plan.parameters.count
+        case .exactEvaluate(_, let parameters): 24 + 8 * parameters.count
+        default: 64
+        }
     }
 
     /// Decodes the payload of `frame`; a sparse vector may expand to at most `vectorLimit`

@@ -8,6 +8,11 @@ public protocol MessageEndpoint: AnyObject, Sendable {
     var peer: String { get }
     /// Sends the bytes of an encoded frame (``Frame/encoded()``).
     func send(encoded bytes: [UInt8]) throws(TransportError)
+    /// Sends a frame (by default as ``Frame/encoded()`` bytes; a socket writes it without the
+    /// intermediate copy).
+    func send(frame: Frame) throws(TransportError)
+    /// Sends a message (by default as its ``Message/frame()``).
+    func send(_ message: Message) throws(TransportError)
     /// The next message, waiting at most `timeout`.
     func receive(timeout: Duration) throws(TransportError) -> Message
     /// The next message if one has arrived, `nil` if none has; never waits.
@@ -24,8 +29,12 @@ public protocol MessageEndpoint: AnyObject, Sendable {
 extension MessageEndpoint {
     public func expectVectors(ofLength length: Int) {}
 
+    public func send(frame: Frame) throws(TransportError) {
+        try send(encoded: frame.encoded())
+    }
+
     /// Sends a message.
     public func send(_ message: Message) throws(TransportError) {
-        try send(encoded: message.frame().encoded())
+        try send(frame: message.frame())
     }
 }

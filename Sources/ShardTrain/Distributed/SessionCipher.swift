@@ -22,8 +22,8 @@ struct SessionKeys {
 /// authenticated along with the payload, under a nonce made from the frame's sequence number.
 /// A frame that was altered, replayed, dropped or reordered fails to open.
 ///
-/// A sealed frame replaces the 4-byte CRC trailer with the 16-byte GCM tag and carries the
-/// payload encrypted (the same length); see docs/protocol.md.
+/// A sealed frame carries the payload encrypted (the same length) followed by the 16-byte GCM
+/// tag; see docs/protocol.md.
 final class SessionCipher: @unchecked Sendable {
     static let tagSize = 16
     private let key: SymmetricKey
@@ -43,11 +43,11 @@ final class SessionCipher: @unchecked Sendable {
         return try! AES.GCM.Nonce(data: bytes)
     }
 
-    /// The sealed frame for the CRC-framed `frame` (``Frame/encoded()``): same header, the
-    /// payload encrypted, the tag as trailer.
+    /// The sealed frame for the plain `frame` (``Frame/encoded()``): same header, the payload
+    /// encrypted, the tag after it.
     func seal(frame bytes: [UInt8]) throws(TransportError) -> [UInt8] {
         let header = bytes[0 ..< Frame.headerSize]
-        let payload = bytes[Frame.headerSize ..< bytes.count - Frame.trailerSize]
+        let payload = bytes[Frame.headerSize...]
         do {
             let box = try AES.GCM.seal(payload, using: key, nonce: nextNonce(), authenticating: header)
             var sealed = [UInt8]()
@@ -63,8 +63,7 @@ final class SessionCipher: @unchecked Sendable {
 
     /// The payload of a sealed frame, or a `badChecksum` error naming `peer` when it does not
     /// open (wrong key, altered, replayed or out of order).
-    func open(header: ArraySlice<UInt8>, ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>,
-              peer: String) throws(TransportError) -> [UInt8] {
+    func open<Bytes: DataProtocol>(header: Bytes, ciphertext: Bytes, tag: Bytes, peer: String) throws(TransportError) -> [UInt8] {
         do {
             let box = try AES.GCM.SealedBox(nonce: nextNonce(), ciphertext: ciphertext, tag: tag)
             return Array(try AES.GCM.open(box, using: key, authenticating: header))

@@ -41,10 +41,35 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         }
     }
 
+    /// The vectors of a round (`evaluate`, a dense `result`) go from the array straight into
+    /// the socket's buffer when the session is not sealed; anything else as its frame.
+    public func send(_ message: Message) throws(TransportError) {
+        let direct: ByteBuffer? = writeLock.withLock { sealer == nil } ? message.directBuffer(channel.allocator) : nil
+        guard let direct else { return try send(frame: message.frame()) }
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        try write(direct)
+    }
+
+    /// Writes the frame straight into one exactly sized buffer when the session is not sealed.
+    public func send(frame: Frame) throws(TransportError) {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        if let sealer {
+            try write(try sealer.seal(frame: frame.encoded()))
+        } else {
+            try write(frame.buffer(channel.allocator))
+        }
+    }
+
     /// Writes bytes as they are; the caller holds `writeLock`.
     private func write(_ bytes: [UInt8]) throws(TransportError) {
+        try write(channel.allocator.buffer(bytes: bytes))
+    }
+
+    private func write(_ buffer: ByteBuffer) throws(TransportError) {
         let inbox = self.inbox, peer = self.peer
-        let written = channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+        let written = channel.writeAndFlush(buffer)
         lastWrite = written
         written.whenFailure { [channel] error in
             inbox.fail(TransportError(.connectionLost, peer: peer, "cannot send: \(error)"))
@@ -53,7 +78,7 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     }
 
     /// Starts the session: frames that arrive from now on must be sealed with `receiving`;
-    /// `last` (the final handshake frame, CRC-framed) is sent as it is, and every later frame is
+    /// `last` (the final handshake frame, plain) is sent as it is, and every later frame is
     /// sealed with `sending`.
     func startSession(receiving: SessionCipher, sending: SessionCipher, after last: Message? = nil) throws(TransportError) {
         gate.open(with: receiving)
@@ -82,6 +107,10 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         }
         channel.close(promise: nil)
     }
+
+    /// Reads of up to 1 MiB once a connection moves large frames (NIO's default stops at
+    /// 64 KiB: 64 reads and wake-ups for a 4 MB vector), starting small for handshakes.
+    static let readSizes = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20)
 
     /// Adds the frame decoder, the admission step (a TCP server's connections) and the mailbox
     /// handler to a new channel.
@@ -117,6 +146,7 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         do {
             let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
+                .channelOption(.recvAllocator, value: readSizes)
                 .channelInitializer { configure($0, inbox: inbox, gate: gate, tls: tls) }
             return SocketEndpoint(channel: try open(bootstrap), inbox: inbox, gate: gate)
         } catch {
@@ -139,8 +169,20 @@ final class FrameDecoder: ByteToMessageDecoder {
 
     func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let rules = gate.rules
-        guard let (frame, used) = try Frame.decode(buffer.readableBytesView, peer: peer, maximumPayload: rules.maximumPayload,
-                                                   allowed: rules.allowed, opener: rules.opener) else { return .needMoreData }
+        let decoded = buffer.withUnsafeReadableBytes { raw in
+            Result { () throws(TransportError) in
+                try Frame.decode(raw, peer: peer, maximumPayload: rules.maximumPayload, allowed: rules.allowed, opener: rules.opener)
+            }
+        }
+        guard let (frame, used) = try decoded.get() else {
+            // The header has been checked: make room for the whole frame once, so that the
+            // rest of a large frame lands without the buffer growing (and copying) step by step.
+            if buffer.readableBytes >= Frame.headerSize, let length = buffer.getInteger(at: buffer.readerIndex + 8, endianness: .little, as: UInt32.self) {
+                let total = Frame.headerSize + Int(length) + (rules.opener == nil ? 0 : SessionCipher.tagSize)
+                buffer.reserveCapacity(minimumWritableBytes: total - buffer.readableBytes)
+            }
+            return .needMoreData
+        }
         buffer.moveReaderIndex(forwardBy: used)
         gate.decoded(frame.type)
         context.fireChannelRead(wrapInboundOut(frame))

@@ -86,6 +86,7 @@ public final class SocketServer: @unchecked Sendable {
             let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.recvAllocator, value: SocketEndpoint.readSizes)
                 .childChannelInitializer { child in
                     guard let server = box.server else { return child.close() }
                     return server.adopt(child)

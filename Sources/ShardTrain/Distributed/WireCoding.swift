@@ -2,6 +2,9 @@
 struct WireWriter {
     private(set) var bytes: [UInt8] = []
 
+    /// A writer whose buffer holds `capacity` bytes before it has to grow.
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
     mutating func write<T: FixedWidthInteger>(_ value: T) { bytes.appendLittleEndian(value) }
     mutating func write(_ value: Double) { bytes.appendLittleEndian(value.bitPattern) }
     mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }

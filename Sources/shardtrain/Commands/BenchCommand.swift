@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks, each reported as a ratio to a baseline measured in the same run.",
         subcommands: [KernelBenchCommand.self, StreamBenchCommand.self, Int8BenchCommand.self, ScalingBenchCommand.self,
-                      MPIReduceBenchCommand.self]
+                      MPIReduceBenchCommand.self, TransportBenchCommand.self]
     )
 }
 
