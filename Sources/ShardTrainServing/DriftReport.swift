@@ -18,12 +18,13 @@ enum DriftReport {
         text += ",\"profile\":true,\"window_rows\":\(report.rows),\"window_capacity\":\(window.capacity),\"rows_seen\":\(report.seen)"
         text += ",\"reference_rows\":\(profile.rows),\"bands\":\(bands)"
         text += ",\"score\":{\"name\":\(ResponseJSON.string(profile.scoreName)),\"psi\":\(ResponseJSON.number(report.scorePSI)),\"band\":\"\(band(report.scorePSI))\"}"
-        let drifting = report.featurePSI.enumerated().filter { $0.element > 0.25 }.map { $0.offset + 1 }
+        let numbers = report.featureNumbers
+        let drifting = zip(numbers, report.featurePSI).filter { $0.1 > 0.25 }.map(\.0)
         text += ",\"significant_features\":[\(drifting.map(String.init).joined(separator: ","))]"
-        text += ",\"features\":["
-        for (j, psi) in report.featurePSI.enumerated() {
-            if j > 0 { text += "," }
-            text += "{\"feature\":\(j + 1),\"psi\":\(ResponseJSON.number(psi)),\"band\":\"\(band(psi))\"}"
+        text += ",\"profiled_features\":\(numbers.count),\"features\":["
+        for (k, (number, psi)) in zip(numbers, report.featurePSI).enumerated() {
+            if k > 0 { text += "," }
+            text += "{\"feature\":\(number),\"psi\":\(ResponseJSON.number(psi)),\"band\":\"\(band(psi))\"}"
         }
         return text + "]}"
     }

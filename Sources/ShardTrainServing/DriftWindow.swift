@@ -6,10 +6,13 @@ import Synchronization
 ///
 /// Each row is remembered only by the bins it fell in that differ from the bin of zero, so a
 /// sparse row costs its non-zeros; the zero bin's count is the window's size less the rest.
+/// Only the profiled features are counted (all of them, or the profile's ``ReferenceProfile/featureIndices``).
 final class DriftWindow: Sendable {
     let profile: ReferenceProfile
     let capacity: Int
     private let zeroBins: [Int]
+    /// The profile entry of each feature, -1 for a feature the profile does not cover.
+    private let slots: [Int32]
     private let state: Mutex<State>
 
     private struct State {
@@ -28,6 +31,9 @@ final class DriftWindow: Sendable {
         self.profile = profile
         self.capacity = max(capacity, 1)
         zeroBins = profile.features.map { $0.bin(of: 0) }
+        var slots = [Int32](repeating: -1, count: (profile.featureIndices?.last).map { $0 + 1 } ?? profile.features.count)
+        for (k, j) in profile.profiledFeatures.enumerated() { slots[j] = Int32(k) }
+        self.slots = slots
         state = Mutex(State(featureCounts: profile.features.map { [Int](repeating: 0, count: $0.expected.count) },
                             scoreCounts: [Int](repeating: 0, count: profile.score.expected.count),
                             entries: [], scoreBins: []))
@@ -36,7 +42,7 @@ final class DriftWindow: Sendable {
     /// Adds the rows of `features` and their `scores` (one per row), dropping the oldest rows
     /// beyond the capacity.
     func record(_ features: FeatureMatrix, scores: [Double]) {
-        let columns = min(features.columns, profile.features.count)
+        let columns = min(features.columns, slots.count)
         var rows: [[UInt32]] = []
         rows.reserveCapacity(features.rows)
         switch features {
@@ -44,9 +50,10 @@ final class DriftWindow: Sendable {
             for i in 0 ..< matrix.rows {
                 var entry: [UInt32] = []
                 let base = i * matrix.columns
-                for j in 0 ..< columns {
-                    let bin = profile.features[j].bin(of: Double(matrix.values[base + j]))
-                    if bin != zeroBins[j] { entry.append(UInt32(j) << 8 | UInt32(bin)) }
+                for j in 0 ..< columns where slots[j] >= 0 {
+                    let k = Int(slots[j])
+                    let bin = profile.features[k].bin(of: Double(matrix.values[base + j]))
+                    if bin != zeroBins[k] { entry.append(UInt32(k) << 8 | UInt32(bin)) }
                 }
                 rows.append(entry)
             }
@@ -55,9 +62,10 @@ final class DriftWindow: Sendable {
                 var entry: [UInt32] = []
                 for p in matrix.rowOffsets[i] ..< matrix.rowOffsets[i + 1] {
                     let j = Int(matrix.columnIndices[p])
-                    guard j < columns else { continue }
-                    let bin = profile.features[j].bin(of: Double(matrix.values[p]))
-                    if bin != zeroBins[j] { entry.append(UInt32(j) << 8 | UInt32(bin)) }
+                    guard j < columns, slots[j] >= 0 else { continue }
+                    let k = Int(slots[j])
+                    let bin = profile.features[k].bin(of: Double(matrix.values[p]))
+                    if bin != zeroBins[k] { entry.append(UInt32(k) << 8 | UInt32(bin)) }
                 }
                 rows.append(entry)
             }
@@ -83,11 +91,14 @@ final class DriftWindow: Sendable {
         }
     }
 
-    /// The window's PSI per feature and for the score, with the rows it holds and has seen.
+    /// The window's PSI per profiled feature (in the order of ``ReferenceProfile/profiledFeatures``)
+    /// and for the score, with the rows it holds and has seen.
     struct Report: Sendable {
         var rows: Int
         var seen: Int
         var featurePSI: [Double]
+        /// The 1-based feature number of each entry of `featurePSI`.
+        var featureNumbers: [Int]
         var scorePSI: Double
     }
 
@@ -99,7 +110,7 @@ final class DriftWindow: Sendable {
             observed[zeroBins[j]] = filled - observed.reduce(0, +)
             psi.append(ReferenceProfile.psi(expected: profile.features[j].expected, observed: observed))
         }
-        return Report(rows: filled, seen: seen, featurePSI: psi,
+        return Report(rows: filled, seen: seen, featurePSI: psi, featureNumbers: profile.profiledFeatures.map { $0 + 1 },
                       scorePSI: ReferenceProfile.psi(expected: profile.score.expected, observed: scoreCounts))
     }
 }

@@ -54,12 +54,12 @@ struct ModelWatcher: Service {
             if report.scorePSI > 0.25 { now.insert(-1) }
             let before = drifting[model.name] ?? []
             for index in now.subtracting(before).sorted() {
-                let what = index < 0 ? "the score" : "feature \(index + 1)"
+                let what = index < 0 ? "the score" : "feature \(report.featureNumbers[index])"
                 let psi = index < 0 ? report.scorePSI : report.featurePSI[index]
                 logger.warning("drift: model \(model.name) \(what) has PSI \(String(format: "%.3f", psi)) over the last \(report.rows) rows (> 0.25: significant shift)")
             }
             for index in before.subtracting(now).sorted() {
-                logger.info("drift: model \(model.name) \(index < 0 ? "the score" : "feature \(index + 1)") is back under PSI 0.25")
+                logger.info("drift: model \(model.name) \(index < 0 ? "the score" : "feature \(report.featureNumbers[index])") is back under PSI 0.25")
             }
             drifting[model.name] = now
         }

@@ -132,7 +132,7 @@ final class ServingMetrics: Sendable {
                         gauges[j] = nil
                         continue
                     }
-                    let gauge = gauges[j] ?? CoreMetrics.Gauge(label: "shardtrain_feature_psi", dimensions: [("model", model.name), ("feature", String(j + 1))],
+                    let gauge = gauges[j] ?? CoreMetrics.Gauge(label: "shardtrain_feature_psi", dimensions: [("model", model.name), ("feature", String(report.featureNumbers[j]))],
                                                    factory: factory)
                     gauge.record(psi)
                     gauges[j] = gauge

@@ -28,6 +28,28 @@ struct DriftWindowTests {
         #expect(abs(report.featurePSI[0] - expected) < 1e-12 && report.featurePSI[0] > 0.25)
     }
 
+    /// A profile of features 2 and 7 only (of 10): the others are not counted, and the report
+    /// names features by their own numbers.
+    @Test func aCappedProfileCountsOnlyItsFeatures() {
+        let bins = ReferenceProfile.Bins(edges: [0, 1], expected: [0.5, 0.5, 0])
+        let profile = ReferenceProfile(scoreName: "probability", features: [bins, bins], featureIndices: [2, 7],
+                                       score: .init(edges: [0.5], expected: [0.5, 0.5]), rows: 100)
+        let window = DriftWindow(profile: profile, capacity: 10)
+        // Ten rows: feature 7 above 1 in every one (a shift), feature 2 balanced, feature 5 wild.
+        var offsets = [0], columns: [Int32] = [], values: [Float] = []
+        for i in 0 ..< 10 {
+            columns += [2, 5, 7]
+            values += [i < 5 ? 0.5 : 0, 1000, 3]
+            offsets.append(columns.count)
+        }
+        let matrix = try! SparseMatrix(rows: 10, columns: 10, rowOffsets: offsets, columnIndices: columns, values: values)
+        window.record(.sparse(matrix), scores: [Double](repeating: 0.2, count: 5) + [Double](repeating: 0.8, count: 5))
+        let report = window.report()
+        #expect(report.featureNumbers == [3, 8])
+        #expect(abs(report.featurePSI[0]) < 1e-12)
+        #expect(abs(report.featurePSI[1] - ReferenceProfile.psi(expected: [0.5, 0.5, 0], observed: [0, 0, 10])) < 1e-12)
+    }
+
     @Test func sparseRowsCountTheirZerosInTheZeroBin() {
         let window = DriftWindow(profile: Self.profile, capacity: 10)
         // Four rows, one stored 1.0 in the first: three zeros implied.

@@ -7,8 +7,8 @@ import NIOCore
 /// session, and hands the connection over. A connection that has not passed within `deadline`
 /// is closed.
 final class AdmissionHandler: ChannelInboundHandler {
-    typealias InboundIn = Frame
-    typealias InboundOut = Frame
+    typealias InboundIn = Message
+    typealias InboundOut = Message
 
     struct Outcome {
         /// The connection passed; it is ready for its `assign`.
@@ -45,8 +45,7 @@ final class AdmissionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !settled else { return context.fireChannelRead(data) }
-        let frame = unwrapInboundIn(data)
-        guard case .authenticate(let answer)? = try? Message(frame, peer: endpoint.peer, vectorLimit: 0),
+        guard case .authenticate(let answer) = unwrapInboundIn(data),
               let keys = Admission.verify(answer: answer, serverNonce: nonce, secret: secret) else {
             return refuse(context, "wrong shared secret (HMAC check failed)")
         }

@@ -119,6 +119,24 @@ public struct Frame: Sendable, Equatable {
         return (Frame(type: type, payload: payload), total)
     }
 
+    /// Decodes the frame that starts `raw` straight into its message, reading a plain payload
+    /// where it lies (no copy of the payload before the message's own arrays).
+    /// - Returns: the message, its type and the bytes the frame used, or `nil` before the frame
+    ///   is complete.
+    static func decodeMessage(_ raw: UnsafeRawBufferPointer, peer: String, maximumPayload limit: Int, allowed: Set<MessageType>?,
+                              opener: SessionCipher?, vectorLimit: Int) throws(TransportError) -> (Message, MessageType, Int)? {
+        guard let (type, length) = try header(raw, peer: peer, maximumPayload: limit, allowed: allowed) else { return nil }
+        let total = headerSize + length + (opener == nil ? 0 : SessionCipher.tagSize)
+        guard raw.count >= total else { return nil }
+        let payloadBytes = UnsafeRawBufferPointer(rebasing: raw[headerSize ..< headerSize + length])
+        guard let opener else {
+            return (try Message(type: type, payload: payloadBytes, peer: peer, vectorLimit: vectorLimit), type, total)
+        }
+        let payload = try opener.open(header: UnsafeRawBufferPointer(rebasing: raw[0 ..< headerSize]), ciphertext: payloadBytes,
+                                      tag: UnsafeRawBufferPointer(rebasing: raw[headerSize + length ..< total]), peer: peer)
+        return (try Message(Frame(type: type, payload: payload), peer: peer, vectorLimit: vectorLimit), type, total)
+    }
+
     /// The type and payload length of the frame that starts `raw`, checked, or `nil` before its
     /// header is complete.
     static func header(_ raw: UnsafeRawBufferPointer, peer: String, maximumPayload limit: Int,

@@ -173,8 +173,17 @@ public enum Message: Sendable, Equatable {
     /// Decodes the payload of `frame`; a sparse vector may expand to at most `vectorLimit`
     /// entries (the session's parameter count).
     public init(_ frame: Frame, peer: String, vectorLimit: Int = Frame.maximumPayload / 4) throws(TransportError) {
-        var r = WireReader(frame.payload, peer: peer, context: "\(frame.type) message", vectorLimit: vectorLimit)
-        switch frame.type {
+        let decoded = frame.payload.withUnsafeBytes { raw in
+            Result { () throws(TransportError) in try Message(type: frame.type, payload: raw, peer: peer, vectorLimit: vectorLimit) }
+        }
+        self = try decoded.get()
+    }
+
+    /// Decodes a payload of type `type` where it lies (a connection's receive buffer): vectors
+    /// are copied once, into their arrays.
+    init(type: MessageType, payload: UnsafeRawBufferPointer, peer: String, vectorLimit: Int) throws(TransportError) {
+        var r = WireReader(payload, peer: peer, context: "\(type) message", vectorLimit: vectorLimit)
+        switch type {
         case .hello:
             self = .hello(rank: Int(try r.read(UInt32.self)))
         case .dataSummary:
@@ -207,7 +216,7 @@ public enum Message: Sendable, Equatable {
         case .result, .sparseResult:
             let version = try r.read(UInt64.self), loss = try r.readDouble(), weight = try r.readDouble()
             let seconds = try r.readDouble()
-            let gradient = frame.type == .result ? try r.readFloats() : try r.readSparse()
+            let gradient = type == .result ? try r.readFloats() : try r.readSparse()
             self = .result(version: version, lossSum: loss, weightSum: weight, gradient: gradient, computeSeconds: seconds)
         case .heartbeat:
             self = .heartbeat

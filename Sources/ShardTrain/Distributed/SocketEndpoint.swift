@@ -155,10 +155,12 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     }
 }
 
-/// Cuts frames out of the byte stream, under the connection's current rules: a frame whose
-/// header breaks them is refused before its payload is waited for.
+/// Cuts frames out of the byte stream and decodes each into its message where it lies in the
+/// receive buffer, under the connection's current rules: a frame whose header breaks them is
+/// refused before its payload is waited for, and a payload that does not fit its type closes
+/// the connection.
 final class FrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = Frame
+    typealias InboundOut = Message
     let peer: String
     let gate: ConnectionGate
 
@@ -171,10 +173,11 @@ final class FrameDecoder: ByteToMessageDecoder {
         let rules = gate.rules
         let decoded = buffer.withUnsafeReadableBytes { raw in
             Result { () throws(TransportError) in
-                try Frame.decode(raw, peer: peer, maximumPayload: rules.maximumPayload, allowed: rules.allowed, opener: rules.opener)
+                try Frame.decodeMessage(raw, peer: peer, maximumPayload: rules.maximumPayload, allowed: rules.allowed,
+                                        opener: rules.opener, vectorLimit: rules.vectorLimit)
             }
         }
-        guard let (frame, used) = try decoded.get() else {
+        guard let (message, type, used) = try decoded.get() else {
             // The header has been checked: make room for the whole frame once, so that the
             // rest of a large frame lands without the buffer growing (and copying) step by step.
             if buffer.readableBytes >= Frame.headerSize, let length = buffer.getInteger(at: buffer.readerIndex + 8, endianness: .little, as: UInt32.self) {
@@ -184,16 +187,15 @@ final class FrameDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         buffer.moveReaderIndex(forwardBy: used)
-        gate.decoded(frame.type)
-        context.fireChannelRead(wrapInboundOut(frame))
+        gate.decoded(type)
+        context.fireChannelRead(wrapInboundOut(message))
         return .continue
     }
 }
 
-/// Turns frames into messages and delivers them; turns errors and hang-ups into mailbox
-/// failures.
+/// Delivers messages; turns errors and hang-ups into mailbox failures.
 final class MailboxHandler: ChannelInboundHandler {
-    typealias InboundIn = Frame
+    typealias InboundIn = Message
     let inbox: Mailbox
     let gate: ConnectionGate
 
@@ -203,9 +205,8 @@ final class MailboxHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
         do {
-            try inbox.deliver(try Message(frame, peer: inbox.peer, vectorLimit: gate.rules.vectorLimit))
+            try inbox.deliver(unwrapInboundIn(data))
         } catch {
             inbox.fail(error)
             context.close(promise: nil)

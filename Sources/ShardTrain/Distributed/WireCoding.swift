@@ -32,8 +32,10 @@ struct WireWriter {
 
 /// Little-endian reading of message payloads; every read is bounds-checked and a short or
 /// inconsistent payload is a ``TransportError/Code/badMessage`` naming the peer.
+/// It reads from raw bytes that must outlive it (a frame's payload array, or the receive
+/// buffer of a connection, which the decoder reads in place).
 struct WireReader {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
     private var offset = 0
     let peer: String
     let context: String
@@ -44,7 +46,7 @@ struct WireReader {
     /// that sums over any number of shards and products with a class count cannot overflow.
     static let largestCount: UInt64 = 1 << 40
 
-    init(_ bytes: [UInt8], peer: String, context: String, vectorLimit: Int = Frame.maximumPayload / 4) {
+    init(_ bytes: UnsafeRawBufferPointer, peer: String, context: String, vectorLimit: Int = Frame.maximumPayload / 4) {
         self.bytes = bytes
         self.peer = peer
         self.context = context
@@ -58,8 +60,7 @@ struct WireReader {
     mutating func read<T: FixedWidthInteger>(_: T.Type) throws(TransportError) -> T {
         let size = MemoryLayout<T>.size
         guard offset + size <= bytes.count else { throw fail("payload ends early (needed \(size) more bytes at \(offset))") }
-        var value: T = 0
-        for i in 0 ..< size { value |= T(truncatingIfNeeded: bytes[offset + i]) << (8 * i) }
+        let value = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         offset += size
         return value
     }
@@ -93,12 +94,10 @@ struct WireReader {
     mutating func readFloats() throws(TransportError) -> [Float] {
         let count = try readCount(elementSize: 4)
         #if _endian(little)
-        var values = [Float](repeating: 0, count: count)
-        let start = offset
-        values.withUnsafeMutableBytes { target in
-            bytes.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start ..< start + 4 * count]))
-            }
+        let source = UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + 4 * count])
+        let values = [Float](unsafeUninitializedCapacity: count) { target, initialized in
+            UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
+            initialized = count
         }
         offset += 4 * count
         return values
@@ -119,7 +118,7 @@ struct WireReader {
 
     mutating func readString() throws(TransportError) -> String {
         let count = try readCount(elementSize: 1)
-        let text = String(decoding: bytes[offset ..< offset + count], as: UTF8.self)
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + count]), as: UTF8.self)
         offset += count
         return text
     }

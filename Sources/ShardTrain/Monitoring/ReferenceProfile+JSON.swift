@@ -1,6 +1,7 @@
 /// The profile as JSON text, stored in the model file's `reference_profile` metadata entry:
 /// `{"rows": N, "score_name": "probability", "score": [[edges], [shares]],
-///   "features": [[[edges], [shares]], …]}`.
+///   "features": [[[edges], [shares]], …]}`, with `"feature_indices": [j, …]` (0-based,
+/// ascending, one per entry of `features`) when the profile covers only some features.
 extension ReferenceProfile {
     /// Why a stored profile could not be read.
     public struct FormatError: Error, Sendable, CustomStringConvertible {
@@ -13,7 +14,9 @@ extension ReferenceProfile {
             "[[" + b.edges.map(JSONText.number).joined(separator: ",") + "],["
                 + b.expected.map(JSONText.number).joined(separator: ",") + "]]"
         }
-        var text = "{\"rows\":\(rows),\"score_name\":\(JSONText.quoted(scoreName)),\"score\":\(bins(score)),\"features\":["
+        var text = "{\"rows\":\(rows),\"score_name\":\(JSONText.quoted(scoreName)),\"score\":\(bins(score)),"
+        if let featureIndices { text += "\"feature_indices\":[" + featureIndices.map(String.init).joined(separator: ",") + "]," }
+        text += "\"features\":["
         text.reserveCapacity(features.count * 24)
         for (i, feature) in features.enumerated() {
             if i > 0 { text += "," }
@@ -62,16 +65,30 @@ extension ReferenceProfile {
         guard case .array(let list) = try field("features") else {
             throw FormatError(description: "reference_profile: features is not an array")
         }
-        guard featureCount <= ReferenceProfile.maximumFeatures else {
-            throw FormatError(description: "reference_profile covers \(featureCount) features; at most \(ReferenceProfile.maximumFeatures)")
+        guard list.count <= ReferenceProfile.maximumFeatures else {
+            throw FormatError(description: "reference_profile covers \(list.count) features; at most \(ReferenceProfile.maximumFeatures)")
         }
-        guard list.count == featureCount else {
+        var indices: [Int]? = nil
+        if let entry = fields.first(where: { $0.key == "feature_indices" }) {
+            guard case .array(let items) = entry.value else {
+                throw FormatError(description: "reference_profile: feature_indices is not an array")
+            }
+            let values = items.compactMap(\.nonNegativeInteger)
+            guard values.count == items.count, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }),
+                  values.allSatisfy({ $0 < featureCount }) else {
+                throw FormatError(description: "reference_profile: feature_indices must be ascending feature indices below \(featureCount)")
+            }
+            guard values.count == list.count else {
+                throw FormatError(description: "reference_profile has \(list.count) features for \(values.count) feature_indices")
+            }
+            indices = values
+        } else if list.count != featureCount {
             throw FormatError(description: "reference_profile has \(list.count) features, the model \(featureCount)")
         }
         var features: [Bins] = []
         features.reserveCapacity(list.count)
-        for (i, item) in list.enumerated() { features.append(try bins(item, "feature \(i + 1)")) }
-        self.init(scoreName: name, features: features, score: try bins(try field("score"), "score"), rows: rows)
+        for (i, item) in list.enumerated() { features.append(try bins(item, "feature \((indices?[i] ?? i) + 1)")) }
+        self.init(scoreName: name, features: features, featureIndices: indices, score: try bins(try field("score"), "score"), rows: rows)
     }
 }
 

@@ -11,8 +11,8 @@ public struct ReferenceProfile: Sendable, Equatable {
     /// The most cut points a quantity may have: a bin index must fit one byte in the server's
     /// drift window (the writer makes at most 10).
     public static let maximumEdges = 255
-    /// The most features a profile may cover: the drift window keeps a feature's index in 24
-    /// bits (the writer leaves the profile out for wider models).
+    /// The most features a profile may cover: the drift window keeps a profiled feature's slot
+    /// in 24 bits (the writer covers at most its cap, ``defaultFeatureCap`` unless told).
     public static let maximumFeatures = 1 << 24
 
     /// The bins of one quantity and the training share of each.
@@ -42,19 +42,30 @@ public struct ReferenceProfile: Sendable, Equatable {
     /// What the score is: `probability` (of the positive class, logistic), `confidence` (of the
     /// predicted class, softmax) or `value` (linear regression).
     public var scoreName: String
-    /// One entry per feature.
+    /// One entry per profiled feature: every feature in order, or those of ``featureIndices``.
     public var features: [Bins]
+    /// The profiled features' indices (0-based, ascending) when the profile covers only some —
+    /// the most frequent ones of wide data; `nil` when it covers every feature.
+    public var featureIndices: [Int]?
     /// The score's bins.
     public var score: Bins
     /// Training rows the profile was computed from.
     public var rows: Int
 
-    public init(scoreName: String, features: [Bins], score: Bins, rows: Int) {
+    /// How many features a profile covers by default: all of them up to this many, else the
+    /// this many that are non-zero in the most rows.
+    public static let defaultFeatureCap = 1_000
+
+    public init(scoreName: String, features: [Bins], featureIndices: [Int]? = nil, score: Bins, rows: Int) {
         self.scoreName = scoreName
         self.features = features
+        self.featureIndices = featureIndices
         self.score = score
         self.rows = rows
     }
+
+    /// The feature index of each profiled entry.
+    public var profiledFeatures: [Int] { featureIndices ?? Array(features.indices) }
 
     /// The score of each row as the profile defines it.
     public static func scores(of model: LinearModel, _ features: FeatureMatrix) throws(TrainingError) -> [Double] {
@@ -73,57 +84,110 @@ public struct ReferenceProfile: Sendable, Equatable {
         }
     }
 
-    /// The profile of `data` (at most `sampleRows` rows, evenly spaced) scored by `model`.
-    public init(model: LinearModel, data: FeatureMatrix, sampleRows: Int = 20_000) throws(TrainingError) {
-        guard data.columns <= Self.maximumFeatures else {
-            throw TrainingError(.invalidConfiguration, "a drift profile covers at most \(Self.maximumFeatures) features; this model has \(data.columns)")
-        }
+    /// The profile of `data` (at most `sampleRows` rows, evenly spaced) scored by `model`,
+    /// covering every feature when there are at most `featureCap`, else the `featureCap` that
+    /// are non-zero in the most sampled rows (ties to the lower index).
+    /// - Complexity: one pass over the sample's stored entries to count and gather the values,
+    ///   a sort of each profiled feature's non-zero values, and the scoring of the sample; the
+    ///   zeros of a sparse column are counted, never materialized.
+    public init(model: LinearModel, data: FeatureMatrix, sampleRows: Int = 20_000,
+                featureCap: Int = defaultFeatureCap) throws(TrainingError) {
         let n = data.rows
         let m = min(n, max(sampleRows, 1))
         let picked = (0 ..< m).map { Int((Double($0) * Double(n) / Double(m)).rounded(.down)) }
         let sample = m == n ? data : data.rows(at: picked)
         let columns = sample.columns
-        var columnValues = [[Double]](repeating: [], count: columns)
+        let cap = min(max(featureCap, 1), Self.maximumFeatures)
+        // Which features: all, or the most frequent `cap`.
+        var chosen: [Int]? = nil
+        if columns > cap {
+            var nonzeros = [Int32](repeating: 0, count: columns)
+            switch sample {
+            case .dense(let matrix):
+                for i in 0 ..< matrix.rows {
+                    let base = i * columns
+                    for j in 0 ..< columns where matrix.values[base + j] != 0 { nonzeros[j] += 1 }
+                }
+            case .sparse(let matrix):
+                for p in 0 ..< matrix.rowOffsets[matrix.rows] { nonzeros[Int(matrix.columnIndices[p])] += 1 }
+            }
+            let candidates = (0 ..< columns).filter { nonzeros[$0] > 0 }
+            let top = candidates.count <= cap ? candidates
+                : Array(candidates.sorted { nonzeros[$0] != nonzeros[$1] ? nonzeros[$0] > nonzeros[$1] : $0 < $1 }.prefix(cap))
+            // Fewer non-zero features than the cap: fill with the lowest all-zero ones, so
+            // that the profile still covers `cap` features.
+            var set = Set(top)
+            var filled = top
+            var j = 0
+            while filled.count < cap, j < columns {
+                if !set.contains(j) { filled.append(j); set.insert(j) }
+                j += 1
+            }
+            chosen = filled.sorted()
+        }
+        // Slot of each profiled feature, -1 for the others.
+        var slot = [Int32](repeating: chosen == nil ? 0 : -1, count: columns)
+        if let chosen { for (k, j) in chosen.enumerated() { slot[j] = Int32(k) } } else { for j in 0 ..< columns { slot[j] = Int32(j) } }
+        let profiled = chosen?.count ?? columns
+        var columnValues = [[Double]](repeating: [], count: profiled)
         switch sample {
         case .dense(let matrix):
-            for j in 0 ..< columns { columnValues[j].reserveCapacity(m) }
             for i in 0 ..< matrix.rows {
                 let base = i * columns
-                for j in 0 ..< columns { columnValues[j].append(Double(matrix.values[base + j])) }
-            }
-        case .sparse(let matrix):
-            // Only the stored entries; the zeros are added by count below.
-            for i in 0 ..< matrix.rows {
-                for p in matrix.rowOffsets[i] ..< matrix.rowOffsets[i + 1] {
-                    columnValues[Int(matrix.columnIndices[p])].append(Double(matrix.values[p]))
+                for j in 0 ..< columns where slot[j] >= 0 {
+                    let v = matrix.values[base + j]
+                    if v != 0 { columnValues[Int(slot[j])].append(Double(v)) }
                 }
             }
+        case .sparse(let matrix):
+            for p in 0 ..< matrix.rowOffsets[matrix.rows] {
+                let k = slot[Int(matrix.columnIndices[p])]
+                if k >= 0, matrix.values[p] != 0 { columnValues[Int(k)].append(Double(matrix.values[p])) }
+            }
         }
-        let zerosImplied = sample.isSparse
-        let bins = columnValues.map { values in
-            Self.bins(of: values, zeros: zerosImplied ? m - values.count : 0)
-        }
+        let bins = columnValues.map { Self.bins(of: $0, zeros: m - $0.count) }
         let scores = try Self.scores(of: model, sample)
-        self.init(scoreName: Self.scoreName(of: model.kind), features: bins, score: Self.bins(of: scores, zeros: 0), rows: m)
+        self.init(scoreName: Self.scoreName(of: model.kind), features: bins, featureIndices: chosen,
+                  score: Self.bins(of: scores, zeros: 0), rows: m)
     }
 
-    /// Decile cut points of `values` plus `zeros` more zeros, and the share in each bin.
+    /// Decile cut points of `values` plus `zeros` more zeros, and the share in each bin. Only
+    /// the given values are sorted: the zeros are a block in the sorted order, placed by count.
     static func bins(of values: [Double], zeros: Int) -> Bins {
         let total = values.count + zeros
         guard total > 0 else { return Bins(edges: [0], expected: [1, 0]) }
-        var sorted = values + [Double](repeating: 0, count: zeros)
-        sorted.sort()
+        let sorted = values.sorted()
+        // The sorted order of values and zeros together: the values below zero, the zeros, the rest.
+        let below = sorted.partitioningIndex { $0 >= 0 }
+        func element(_ k: Int) -> Double {
+            k < below ? sorted[k] : k < below + zeros ? 0 : sorted[k - zeros]
+        }
         var edges: [Double] = []
         for q in 1 ... 9 {
-            let cut = sorted[min(total - 1, (q * total) / 10)]
+            let cut = element(min(total - 1, (q * total) / 10))
             if edges.last != cut { edges.append(cut) }
         }
         // The largest value closes the last bin, so that a shift upwards shows.
-        if let top = sorted.last, edges.last != top, edges.count < 10 { edges.append(top) }
+        let top = element(total - 1)
+        if edges.last != top, edges.count < 10 { edges.append(top) }
         var counts = [Int](repeating: 0, count: edges.count + 1)
         let bins = Bins(edges: edges, expected: [])
         for value in sorted { counts[bins.bin(of: value)] += 1 }
+        if zeros > 0 { counts[bins.bin(of: 0)] += zeros }
         return Bins(edges: edges, expected: counts.map { Double($0) / Double(total) })
+    }
+}
+
+extension [Double] {
+    /// The first index whose element satisfies `belongs`, in an array where every element
+    /// that satisfies it comes after every one that does not (binary search).
+    func partitioningIndex(where belongs: (Double) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) >> 1
+            if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }
 

@@ -116,6 +116,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Do not store the training data's reference profile (for drift monitoring by serve) in the model file.")
     var noProfile = false
 
+    @Option(help: "The reference profile covers every feature up to this many, else the this many non-zero in the most rows (wide data).")
+    var profileFeatures: Int = ReferenceProfile.defaultFeatureCap
+
     @Option(help: "Save the optimizer's state in this folder every --checkpoint-every iterations (epochs for sgd/adam).")
     var checkpointDir: String?
 
@@ -190,6 +193,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("checkpoints are available for --optimizer lbfgs, sgd and adam, not \(optimizer.rawValue)")
         }
         try transportTLS.check(tcp: listen != nil, channel: "train --listen")
+        guard (1 ... ReferenceProfile.maximumFeatures).contains(profileFeatures) else {
+            throw ValidationError("--profile-features takes 1 to \(ReferenceProfile.maximumFeatures), got \(profileFeatures)")
+        }
         if listen != nil {
             guard let expectWorkers, expectWorkers >= 1 else { throw ValidationError("--listen needs --expect-workers N (N ≥ 1)") }
             guard workers == 1 else { throw ValidationError("give --listen with --expect-workers, not --workers") }
