@@ -132,9 +132,12 @@ public struct Frame: Sendable, Equatable {
         guard let opener else {
             return (try Message(type: type, payload: payloadBytes, peer: peer, vectorLimit: vectorLimit), type, total)
         }
-        let payload = try opener.open(header: UnsafeRawBufferPointer(rebasing: raw[0 ..< headerSize]), ciphertext: payloadBytes,
-                                      tag: UnsafeRawBufferPointer(rebasing: raw[headerSize + length ..< total]), peer: peer)
-        return (try Message(Frame(type: type, payload: payload), peer: peer, vectorLimit: vectorLimit), type, total)
+        let payload = try opener.openPayload(header: UnsafeRawBufferPointer(rebasing: raw[0 ..< headerSize]), ciphertext: payloadBytes,
+                                             tag: UnsafeRawBufferPointer(rebasing: raw[headerSize + length ..< total]), peer: peer)
+        let decoded = payload.withUnsafeBytes { plain in
+            Result { () throws(TransportError) in try Message(type: type, payload: plain, peer: peer, vectorLimit: vectorLimit) }
+        }
+        return (try decoded.get(), type, total)
     }
 
     /// The type and payload length of the frame that starts `raw`, checked, or `nil` before its

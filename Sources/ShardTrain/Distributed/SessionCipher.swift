@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOCore
 
 /// The keys of one authenticated TCP session, one per direction, derived from the shared
 /// secret and both handshake nonces with HKDF-SHA256. Neither side can pick them alone, and a
@@ -61,12 +62,33 @@ final class SessionCipher: @unchecked Sendable {
         }
     }
 
+    /// The sealed bytes of `frame` in one exactly sized buffer: the header, the encrypted
+    /// payload and the tag, without an intermediate encoding of the plain frame.
+    func seal(_ frame: Frame, allocator: ByteBufferAllocator) throws(TransportError) -> ByteBuffer {
+        let header = frame.header
+        do {
+            let box = try AES.GCM.seal(frame.payload, using: key, nonce: nextNonce(), authenticating: header)
+            var buffer = allocator.buffer(capacity: Frame.headerSize + frame.payload.count + Self.tagSize)
+            buffer.writeBytes(header)
+            buffer.writeBytes(box.ciphertext)
+            buffer.writeBytes(box.tag)
+            return buffer
+        } catch {
+            throw TransportError(.connectionLost, peer: "session", "cannot seal a frame: \(error)")
+        }
+    }
+
     /// The payload of a sealed frame, or a `badChecksum` error naming `peer` when it does not
     /// open (wrong key, altered, replayed or out of order).
     func open<Bytes: DataProtocol>(header: Bytes, ciphertext: Bytes, tag: Bytes, peer: String) throws(TransportError) -> [UInt8] {
+        Array(try openPayload(header: header, ciphertext: ciphertext, tag: tag, peer: peer))
+    }
+
+    /// ``open(header:ciphertext:tag:peer:)`` without copying the plaintext into an array.
+    func openPayload<Bytes: DataProtocol>(header: Bytes, ciphertext: Bytes, tag: Bytes, peer: String) throws(TransportError) -> Data {
         do {
             let box = try AES.GCM.SealedBox(nonce: nextNonce(), ciphertext: ciphertext, tag: tag)
-            return Array(try AES.GCM.open(box, using: key, authenticating: header))
+            return try AES.GCM.open(box, using: key, authenticating: header)
         } catch {
             throw TransportError(.badChecksum, peer: peer, "a frame failed authentication (altered, replayed, or not from the session's peer)")
         }

@@ -56,7 +56,7 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
         writeLock.lock()
         defer { writeLock.unlock() }
         if let sealer {
-            try write(try sealer.seal(frame: frame.encoded()))
+            try write(try sealer.seal(frame, allocator: channel.allocator))
         } else {
             try write(frame.buffer(channel.allocator))
         }

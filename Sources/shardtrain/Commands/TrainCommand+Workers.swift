@@ -7,6 +7,7 @@ extension TrainCommand {
     /// The parameter server in this process, `workers` worker processes each reading its own
     /// shard of the file, over a Unix-domain socket.
     func fitWithWorkers(_ trainer: Trainer, data: String) throws -> Outcome {
+        LargeBlockReuse.enable()
         let clock = ContinuousClock()
         let start = clock.now
         let passOn = dataOptions.arguments + sharding.arguments
@@ -43,6 +44,7 @@ extension TrainCommand {
     /// The parameter server on TCP; workers on any host join with the shared secret (and, with
     /// the TLS options, a certificate).
     func fitWithRemoteWorkers(_ trainer: Trainer) throws -> Outcome {
+        LargeBlockReuse.enable()
         let (host, port) = try Secret.hostAndPort(listen ?? "", option: "--listen")
         let secret = try Secret.load(file: secretFile)
         let tls = try transportTLS.server()

@@ -30,7 +30,11 @@ struct TransportBenchCommand: ParsableCommand {
         guard runs >= 1 else { throw ValidationError("--runs must be ≥ 1") }
     }
 
+    @Flag(help: "Leave glibc's allocator at its defaults (measure without the large-block reuse that train and worker enable).")
+    var defaultAllocator = false
+
     func run() throws {
+        if !defaultAllocator { LargeBlockReuse.enable() }
         let result = try report {
             switch channel {
             case .unix: try TransportBenchmark.unixSocket(floats: floats, runs: runs, folder: NSTemporaryDirectory())

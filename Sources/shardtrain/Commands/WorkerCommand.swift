@@ -66,6 +66,7 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
+        LargeBlockReuse.enable()
         let endpoint: SocketEndpoint
         let (myRank, shardCount): (Int, Int)
         if let socket, let givenRank = rank, let count = workers {
