@@ -113,26 +113,22 @@ final class PlainSocketPair: @unchecked Sendable {
     }
 
     private static func readAll(_ fd: Int32, _ target: inout [UInt8], count: Int) -> Bool {
-        var done = 0
-        return target.withUnsafeMutableBytes { raw in
-            while done < count {
-                let n = read(fd, raw.baseAddress! + done, count - done)
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
+        target.withUnsafeMutableBytes { raw in transfer(count) { read(fd, raw.baseAddress! + $0, count - $0) } }
     }
 
     private static func writeAll(_ fd: Int32, _ source: [UInt8], count: Int) -> Bool {
+        source.withUnsafeBytes { raw in transfer(count) { write(fd, raw.baseAddress! + $0, count - $0) } }
+    }
+
+    /// Repeats `step` (given the bytes done so far, it moves some more) until `count` bytes
+    /// have moved; false when the socket closes or fails first.
+    private static func transfer(_ count: Int, _ step: (Int) -> Int) -> Bool {
         var done = 0
-        return source.withUnsafeBytes { raw in
-            while done < count {
-                let n = write(fd, raw.baseAddress! + done, count - done)
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
+        while done < count {
+            let n = step(done)
+            guard n > 0 else { return false }
+            done += n
         }
+        return true
     }
 }

@@ -44,11 +44,15 @@ public final class SocketEndpoint: MessageEndpoint, @unchecked Sendable {
     /// The vectors of a round (`evaluate`, a dense `result`) go from the array straight into
     /// the socket's buffer when the session is not sealed; anything else as its frame.
     public func send(_ message: Message) throws(TransportError) {
-        let direct: ByteBuffer? = writeLock.withLock { sealer == nil } ? message.directBuffer(channel.allocator) : nil
-        guard let direct else { return try send(frame: message.frame()) }
         writeLock.lock()
-        defer { writeLock.unlock() }
-        try write(direct)
+        // Checked and written under one lock: a session that starts meanwhile cannot let a
+        // plain frame through after it.
+        if sealer == nil, let direct = message.directBuffer(channel.allocator) {
+            defer { writeLock.unlock() }
+            return try write(direct)
+        }
+        writeLock.unlock()
+        try send(frame: message.frame())
     }
 
     /// Writes the frame straight into one exactly sized buffer when the session is not sealed.
