@@ -84,7 +84,7 @@ import TestSupport
     @Test func resumeReadsVersion1Checkpoints() throws {
         let folder = Fixtures.scratchDirectory("checkpoint-v1")
         let common = ["train", "--model", "softmax", "--data", "datasets/dna.scale", "--json", "--checkpoint-dir", folder,
-                      "--checkpoint-every", "4", "--output", folder + "/m"]
+                      "--optimizer", "lbfgs", "--checkpoint-every", "4", "--output", folder + "/m"]
         let clean = try CLI.run(common + ["--max-iterations", "8"])
         #expect(clean.status == 0, "\(clean.stderr)")
         let short = try CLI.run(common + ["--max-iterations", "4"])

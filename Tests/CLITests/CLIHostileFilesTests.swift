@@ -108,7 +108,7 @@ import TestSupport
     /// problem, each message naming the part that does not fit.
     @Test func corruptCheckpointsAreRefusedClearly() throws {
         let folder = Fixtures.scratchDirectory("hostile-checkpoint")
-        let common = ["train", "--model", "logistic", "--data", "datasets/a9a", "--features", "123", "--quiet",
+        let common = ["train", "--model", "logistic", "--data", "datasets/a9a", "--features", "123", "--quiet", "--optimizer", "lbfgs",
                       "--checkpoint-dir", folder, "--checkpoint-every", "2", "--max-iterations", "4", "--output", folder + "/m"]
         let first = try CLI.run(common)
         #expect(first.status == 0, "\(first.stderr)")

@@ -18,7 +18,7 @@ import TestSupport
         let folder = Fixtures.scratchDirectory("mpi-\(reduce)")
         _ = FileManager.default.changeCurrentDirectoryPath(Fixtures.repositoryRoot.path)
         let common = ["train", "--model", "logistic", "--data", "datasets/a9a", "--test", "datasets/a9a.t", "--features", "123",
-                      "--quiet", "--json"]
+                      "--optimizer", "lbfgs", "--quiet", "--json"]
         let socket = try CLI.run(common + ["--workers", "2", "--output", folder + "/socket.model"])
         #expect(socket.status == 0, "\(socket.stderr)")
         let mpi = try Self.mpirun(3, common + ["--backend", "mpi", "--reduce", reduce, "--output", folder + "/mpi.model"])

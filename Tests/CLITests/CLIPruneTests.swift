@@ -7,7 +7,7 @@ import TestSupport
     /// A logistic model of a9a, trained once.
     private static func denseModel(_ folder: String) throws -> String {
         let model = folder + "/a9a-dense.safetensors"
-        let train = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--quiet", "--output", model])
+        let train = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--optimizer", "lbfgs", "--quiet", "--output", model])
         try #require(train.status == 0, "\(train.stderr)")
         return model
     }

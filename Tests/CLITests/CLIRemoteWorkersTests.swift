@@ -65,7 +65,7 @@ import TestSupport
         let folder = Fixtures.scratchDirectory("tcp-replace")
         let secret = folder + "/secret", metrics = folder + "/rounds.jsonl"
         try "another-secret-long-enough\n".write(toFile: secret, atomically: true, encoding: .utf8)
-        let limit = ["--max-iterations", "60"]
+        let limit = ["--max-iterations", "60", "--optimizer", "lbfgs"]
         let (coordinator, out, err, port) = try Self.startCoordinator(secret: secret, output: folder + "/m",
                                                                 extra: ["--data", "datasets/a9a", "--heartbeat-timeout", "2",
                                                                         "--metrics-out", metrics] + limit)

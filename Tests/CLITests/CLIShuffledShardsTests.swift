@@ -14,7 +14,7 @@ import TestSupport
         func train(_ extra: [String]) throws -> (result: [String: Any], fingerprint: String?) {
             let model = folder + "/a9a-\(extra.count).model"
             let run = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--test", "datasets/a9a.t",
-                                   "--features", "123", "--workers", "2", "--quiet", "--json", "--output", model] + extra)
+                                   "--features", "123", "--workers", "2", "--optimizer", "lbfgs", "--quiet", "--json", "--output", model] + extra)
             #expect(run.status == 0, "\(run.stderr)")
             return (try CLI.lastJSON(run), try ModelFile.read(from: model).metadata[ModelFile.dataFingerprintKey])
         }

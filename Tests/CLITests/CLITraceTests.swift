@@ -14,7 +14,7 @@ import TestSupport
         let folder = Fixtures.scratchDirectory("cli-trace")
         let trace = folder + "/a9a.trace"
         let run = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--test", "datasets/a9a.t",
-                               "--quiet", "--json", "--trace", trace, "--output", folder + "/a9a.model"])
+                               "--optimizer", "lbfgs", "--quiet", "--json", "--trace", trace, "--output", folder + "/a9a.model"])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try CLI.lastJSON(run)
         let curve = try Self.lines(trace)

@@ -46,6 +46,8 @@ import TestSupport
         Case(optimizer: .lbfgs, kind: .logistic, dataset: "a9a", limit: 30, every: 10, reference: 10_528.6, within: 2e-3),
         Case(optimizer: .adam, kind: .softmax, dataset: "dna", limit: 5, every: 2, reference: 0, within: 0),
         Case(optimizer: .lbfgs, kind: .logistic, dataset: "a9a", l1: 1, limit: 30, every: 10, reference: 0, within: 0),
+        Case(optimizer: .newton, kind: .logistic, dataset: "a9a", limit: 5, every: 2, reference: 0, within: 0),
+        Case(optimizer: .newton, kind: .softmax, dataset: "dna", limit: 5, every: 2, reference: 0, within: 0),
     ]
 
     static func data(_ name: String) throws -> Dataset {
@@ -59,6 +61,7 @@ import TestSupport
         configuration.l1Penalty = run.l1
         configuration.maxIterations = run.limit
         configuration.objectiveTolerance = 0
+        configuration.gradientTolerance = 1e-12
         configuration.seed = 5
         let trainer = try Trainer(configuration)
         let prepared = try trainer.prepare(try Self.data(run.dataset))
@@ -93,6 +96,7 @@ import TestSupport
         switch checkpoint {
         case .lbfgs(let state), .owlqn(let state): state.history
         case .miniBatch(let state): state.history
+        case .newton(let state): state.history
         }
     }
 

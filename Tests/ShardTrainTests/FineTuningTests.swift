@@ -14,6 +14,7 @@ import TestSupport
             return score + 0.5 * generator.nextGaussian() > 0 ? 1 : 0
         }
         var configuration = TrainingConfiguration(kind: .logistic)
+        configuration.optimizer = .lbfgs
         configuration.standardization = .off
         let model = try Trainer(configuration).fit(try Dataset(features: .dense(matrix), labels: targets))
         let pruned = try Pruning(.sparsity(0.5)).apply(to: model)
@@ -44,7 +45,7 @@ import TestSupport
 
     @Test func a9aAtNinetyPercentKeepsTestAccuracy() throws {
         let (train, test) = try Datasets.a9a()
-        let dense = try Trainer(TrainingConfiguration(kind: .logistic)).fit(train)
+        let dense = try Trainer(.exactOptimum(.logistic)).fit(train)
         let pruned = try Pruning(.sparsity(0.9)).apply(to: dense)
         let tuned = try FineTuning(maxIterations: 100).refit(pruned, on: train)
         let accuracy = { (m: LinearModel) throws -> Double in

@@ -82,7 +82,7 @@ import TestSupport
 
     @Test func distributedTrainingMatchesLocalTraining() throws {
         let (train, _) = try Datasets.a9a()
-        let configuration = TrainingConfiguration(kind: .logistic)
+        let configuration = TrainingConfiguration.exactOptimum(.logistic)
         let trainer = try Trainer(configuration)
         let local = try trainer.fit(train)
         let (remote, prepared, _) = try Self.cluster(train, shards: 4, configuration: configuration)

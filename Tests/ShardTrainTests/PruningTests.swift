@@ -6,7 +6,7 @@ import TestSupport
 /// Magnitude pruning: exact sparsity, untouched intercepts, global versus per-output scope.
 @Suite struct PruningTests {
     /// A softmax model of dna (3 classes × 180 features), trained once for the suite.
-    private static let dna: LinearModel? = try? Trainer(TrainingConfiguration(kind: .softmax)).fit(Datasets.dna().train)
+    private static let dna: LinearModel? = try? Trainer(.exactOptimum(.softmax)).fit(Datasets.dna().train)
 
     @Test(arguments: [0.0, 0.5, 0.8, 0.9, 0.95, 0.99])
     func hitsTheRequestedSparsityExactly(sparsity: Double) throws {

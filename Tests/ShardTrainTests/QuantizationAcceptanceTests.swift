@@ -11,7 +11,7 @@ import TestSupport
     /// Weight tensors: 492 bytes dense F32, 127 int8 (0.26×), 40 pruned + int8 (0.081×).
     @Test func a9aPerTensorInt8() throws {
         let (train, test) = try Datasets.a9a()
-        let dense = try Trainer(TrainingConfiguration(kind: .logistic)).fit(train)
+        let dense = try Trainer(.exactOptimum(.logistic)).fit(train)
         let weightOnly = try Quantization().apply(to: dense)
         let withInputs = try Quantization(inputCalibration: .minMax).apply(to: dense, calibration: train.features)
         let pruned = try FineTuning(maxIterations: 100).refit(Pruning(.sparsity(0.9)).apply(to: dense), on: train)

@@ -19,6 +19,7 @@ import TestSupport
 
         var configuration = TrainingConfiguration(kind: .logistic)
         configuration.fitIntercept = false
+        configuration.gradientTolerance = 1e-6
         let trainer = try Trainer(configuration)
         let prepared = try trainer.prepare(train)
         let problem = try trainer.makeLocalProblem(prepared)
@@ -35,7 +36,7 @@ import TestSupport
     /// With an (unregularized) intercept: the convention the CLI uses by default.
     @Test func logisticWithInterceptReachesReportedAccuracy() throws {
         let (train, test) = try Datasets.a9a()
-        let model = try Trainer(TrainingConfiguration(kind: .logistic)).fit(train)
+        let model = try Trainer(.exactOptimum(.logistic)).fit(train)
         #expect(model.summary.converged)
         #expect(model.summary.objective < 10_528.6 && model.summary.objective > 10_528.5)
         let accuracy = try #require(Self.accuracy(model.evaluate(test)))

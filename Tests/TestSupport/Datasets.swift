@@ -18,3 +18,14 @@ public enum Datasets {
         try DatasetLoader.load(Fixtures.dataset("cal_housing.data"), options: DataLoadOptions(format: .csv, hasHeader: false))
     }
 }
+
+extension TrainingConfiguration {
+    /// The configuration the reference values of the tests were measured with: L-BFGS run to
+    /// its tight default tolerances (the exact optimum, to float32-margin precision), not the
+    /// default Newton run stopped by LIBLINEAR's rule.
+    public static func exactOptimum(_ kind: ModelKind) -> TrainingConfiguration {
+        var configuration = TrainingConfiguration(kind: kind)
+        configuration.optimizer = .lbfgs
+        return configuration
+    }
+}

@@ -85,6 +85,7 @@ public enum ClusterSetup {
             regularization: prepared.regularization(configuration), timeout: timeout)
         problem.heartbeatTimeout = heartbeat
         problem.totalWeight = setup.totalWeight
+        problem.workersKeepCurvature = setup.keepsCurvature
         return (problem, prepared, setup)
     }
 

@@ -5,10 +5,10 @@ import Foundation
 extension DistributedProblem {
     /// Sends `message` (a request with version `version`) to `rank` and keeps it until the
     /// reply comes, so that a replacement can be asked again.
-    func post(_ message: Message, to rank: Int, version: UInt64) throws {
+    func post(_ message: Message, to rank: Int, version: UInt64, retry: Message? = nil) throws {
         precondition(pending[rank] == nil, "one request in flight per worker")
         let now = ContinuousClock.now
-        pending[rank] = Pending(message: message, version: version, sent: now, lastHeard: now)
+        pending[rank] = Pending(message: message, version: version, sent: now, lastHeard: now, retry: retry)
         statistics.bytesSent += message.wireSize
         let sent = Result { () throws(TransportError) in try endpoints[rank].send(message) }
         if case .failure(let error) = sent {
@@ -83,6 +83,10 @@ extension DistributedProblem {
         case (.exactResult(let answered, let lossSum, let computeSeconds), .exactEvaluate):
             part = PartialEvaluation(lossSum: lossSum, gradient: [], weightSum: 0)
             (version, seconds) = (answered, computeSeconds)
+        case (.curvatureResult(let answered, let values, let computeSeconds), .curvature):
+            try checkLength(values.count, "curvature vector", peer)
+            part = PartialEvaluation(lossSum: 0, gradient: values.map(Double.init), weightSum: 0)
+            (version, seconds) = (answered, computeSeconds)
         case (.failure(let text), _):
             throw TransportError(.workerFailed, peer: peer, text)
         default:
@@ -117,7 +121,9 @@ extension DistributedProblem {
         fresh.notify(signal)
         endpoints[rank] = fresh
         statistics.replacedWorkers += 1
+        joinedAt[rank] = request.version
         onWorkerReplaced?(rank, error)
+        if let retry = request.retry { request.message = retry }
         request.attempts += 1
         request.sent = .now
         request.lastHeard = .now

@@ -38,6 +38,15 @@ public final class DistributedProblem: TrainingProblem {
     public var afterRound: ((RoundRecord) -> Void)?
     /// Counters of the run so far.
     public internal(set) var statistics = Statistics()
+    /// Whether the workers keep the curvature of their evaluations (their setup's
+    /// ``ShardSetup/keepsCurvature``): Newton's products then name the point by version instead
+    /// of sending it.
+    public var workersKeepCurvature = false
+    /// The last points evaluated over every row, by version (when the workers keep curvature).
+    var evaluatedPoints: [(version: UInt64, parameters: [Double])] = []
+    /// The version current when each rank's connection joined: a replacement holds no
+    /// curvature from before.
+    var joinedAt: [UInt64]
 
     var endpoints: [any MessageEndpoint]
     private let offsets: [Int]
@@ -52,6 +61,8 @@ public final class DistributedProblem: TrainingProblem {
         var sent: ContinuousClock.Instant
         var lastHeard: ContinuousClock.Instant
         var attempts = 0
+        /// What to send a replacement instead of `message` (a curvature request with its point).
+        var retry: Message?
     }
 
     /// - Parameters:
@@ -61,6 +72,7 @@ public final class DistributedProblem: TrainingProblem {
                 aggregation: AggregationRule = .sumInRankOrder, timeout: Duration = .seconds(600)) {
         precondition(endpoints.count == shardRows.count, "one shard size per worker")
         self.endpoints = endpoints
+        joinedAt = Array(repeating: 0, count: endpoints.count)
         var offsets = [0]
         for rows in shardRows { offsets.append(offsets[offsets.count - 1] + rows) }
         self.offsets = offsets
@@ -107,6 +119,10 @@ public final class DistributedProblem: TrainingProblem {
         let version = nextVersion()
         beforeRound?(version)
         let published = parameters.map(Float.init)
+        if workersKeepCurvature, range == 0 ..< rowCount {
+            evaluatedPoints.append((version, parameters))
+            if evaluatedPoints.count > 2 { evaluatedPoints.removeFirst() }
+        }
         let clock = ContinuousClock()
         let waitStart = clock.now
         for rank in endpoints.indices {

@@ -27,7 +27,7 @@ public struct Frame: Sendable, Equatable {
     /// The four magic bytes, "STRN".
     public static let magic: [UInt8] = Array("STRN".utf8)
     /// The protocol version this build speaks.
-    public static let version: UInt16 = 3
+    public static let version: UInt16 = 4
     /// Bytes before the payload.
     public static let headerSize = 12
     /// The largest payload accepted: 256 MiB (a gradient of 64 M float32 values).

@@ -19,6 +19,8 @@ public struct ShardSummary: Sendable, Equatable {
     public var fingerprint: String
     /// `Σ sᵢ` over the shard's rows (its row count without sample weights).
     public var weightSum: Double
+    /// Rows of each label in ``labels``, in the same order (empty when `tooManyLabels`).
+    public var labelCounts: [Int] = []
 
     /// At most this many distinct labels are reported.
     public static let labelLimit = 10_000
@@ -40,6 +42,8 @@ public struct ShardSetup: Sendable, Equatable {
     public var shuffleSeed: UInt64? = nil
     /// `Σ sᵢ` over every shard: what the mini-batch penalty is scaled by.
     public var totalWeight: Double = 0
+    /// Whether workers keep the per-row curvature of their evaluations (Newton's method).
+    public var keepsCurvature = false
 }
 
 /// A decoded message.
@@ -72,6 +76,10 @@ public enum Message: Sendable, Equatable {
     case exactEvaluate(version: UInt64, parameters: [Double])
     /// The answer to an `exactEvaluate`.
     case exactResult(version: UInt64, lossSum: Double, computeSeconds: Double)
+    /// A Hessian–vector product or diagonal at an evaluated point.
+    case curvature(CurvatureRequest)
+    /// The vector a `curvature` request asked for, and the seconds spent computing it.
+    case curvatureResult(version: UInt64, values: [Float], computeSeconds: Double)
 
     /// The frame type; a `result` whose gradient is mostly zeros goes as `sparseResult`.
     var type: MessageType {
@@ -94,6 +102,8 @@ public enum Message: Sendable, Equatable {
         case .rows: .rows
         case .exactEvaluate: .exactEvaluate
         case .exactResult: .exactResult
+        case .curvature: .curvature
+        case .curvatureResult: .curvatureResult
         }
     }
 
@@ -107,11 +117,11 @@ public enum Message: Sendable, Equatable {
         case .dataSummary(let s):
             w.write(UInt64(s.rows)); w.write(UInt64(s.columns)); w.write(s.isSparse)
             w.write(s.labels); w.write(s.tooManyLabels); w.write(s.featureSums); w.write(s.featureSquareSums); w.write(s.fingerprint)
-            w.write(s.weightSum)
+            w.write(s.weightSum); w.write(s.labelCounts.map(Double.init))
         case .setup(let s):
             w.write(s.kind.rawValue); w.write(UInt64(s.featureCount)); w.write(s.classes)
             w.write(s.means); w.write(s.scales); w.write(s.fitIntercept); w.write(s.heartbeatSeconds)
-            w.write(s.shuffleSeed != nil); w.write(s.shuffleSeed ?? 0); w.write(s.totalWeight)
+            w.write(s.shuffleSeed != nil); w.write(s.shuffleSeed ?? 0); w.write(s.totalWeight); w.write(s.keepsCurvature)
         case .ready(let rows):
             w.write(UInt64(rows))
         case .evaluate(let version, let rows, let parameters):
@@ -136,6 +146,10 @@ public enum Message: Sendable, Equatable {
             w.write(version); w.write(parameters)
         case .exactResult(let version, let lossSum, let computeSeconds):
             w.write(version); w.write(lossSum); w.write(computeSeconds)
+        case .curvature(let request):
+            w.write(request)
+        case .curvatureResult(let version, let values, let computeSeconds):
+            w.write(version); w.write(computeSeconds); w.write(floats: values)
         case .localResult(let version, let parameters, let lossSum, let weightSum, let computeSeconds):
             w.write(version); w.write(lossSum); w.write(weightSum); w.write(computeSeconds); w.write(floats: parameters)
         }
@@ -166,6 +180,8 @@ public enum Message: Sendable, Equatable {
         case .localResult(_, let parameters, _, _, _): 48 + 4 * parameters.count
         case .localSteps(let plan): 256 + 16 * plan.batches.count + 4 * plan.parameters.count
         case .exactEvaluate(_, let parameters): 24 + 8 * parameters.count
+        case .curvature(let request): 64 + 4 * ((request.point?.count ?? 0) + (request.direction?.count ?? 0))
+        case .curvatureResult(_, let values, _): 32 + 4 * values.count
         default: 64
         }
     }
@@ -190,13 +206,17 @@ public enum Message: Sendable, Equatable {
             let rows = try r.readInt("rows"), columns = try r.readInt("columns"), sparse = try r.readBool()
             let labels = try r.readDoubles(), tooMany = try r.readBool()
             let sums = try r.readDoubles(), squares = try r.readDoubles(), fingerprint = try r.readString()
-            let weightSum = try r.readDouble()
+            let weightSum = try r.readDouble(), counts = try r.readDoubles()
             guard weightSum.isFinite, weightSum >= 0 else {
                 throw TransportError(.badMessage, peer: peer, "data summary: weight sum \(weightSum)")
             }
+            guard counts.isEmpty || counts.count == labels.count,
+                  counts.allSatisfy({ $0 >= 0 && $0 <= Double(rows) && $0.rounded() == $0 }) else {
+                throw TransportError(.badMessage, peer: peer, "data summary: \(counts.count) label counts for \(labels.count) labels, or counts that are not row counts")
+            }
             self = .dataSummary(ShardSummary(rows: rows, columns: columns, isSparse: sparse, labels: labels,
                                              tooManyLabels: tooMany, featureSums: sums, featureSquareSums: squares,
-                                             fingerprint: fingerprint, weightSum: weightSum))
+                                             fingerprint: fingerprint, weightSum: weightSum, labelCounts: counts.map { Int($0) }))
         case .setup:
             guard let kind = ModelKind(rawValue: try r.readString()) else {
                 throw TransportError(.badMessage, peer: peer, "setup message: unknown model kind")
@@ -204,10 +224,10 @@ public enum Message: Sendable, Equatable {
             let features = try r.readInt("features"), classes = try r.readDoubles()
             let means = try r.readDoubles(), scales = try r.readDoubles(), intercept = try r.readBool()
             let heartbeat = try r.readDouble(), shuffles = try r.readBool(), seed = try r.read(UInt64.self)
-            let totalWeight = try r.readDouble()
+            let totalWeight = try r.readDouble(), keepsCurvature = try r.readBool()
             self = .setup(ShardSetup(kind: kind, featureCount: features, classes: classes, means: means, scales: scales,
                                      fitIntercept: intercept, heartbeatSeconds: heartbeat, shuffleSeed: shuffles ? seed : nil,
-                                     totalWeight: totalWeight))
+                                     totalWeight: totalWeight, keepsCurvature: keepsCurvature))
         case .ready:
             self = .ready(rows: try r.readInt("rows"))
         case .evaluate:
@@ -237,6 +257,11 @@ public enum Message: Sendable, Equatable {
         case .exactResult:
             let version = try r.read(UInt64.self), loss = try r.readDouble()
             self = .exactResult(version: version, lossSum: loss, computeSeconds: try r.readDouble())
+        case .curvature:
+            self = .curvature(try r.readCurvatureRequest())
+        case .curvatureResult:
+            let version = try r.read(UInt64.self), seconds = try r.readDouble()
+            self = .curvatureResult(version: version, values: try r.readFloats(), computeSeconds: seconds)
         case .shutdown:
             self = .shutdown
         case .failure:

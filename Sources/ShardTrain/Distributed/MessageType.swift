@@ -42,4 +42,9 @@ public enum MessageType: UInt16, Sendable {
     case exactEvaluate = 18
     /// Worker → server: the float64 loss sum for an `exactEvaluate`.
     case exactResult = 19
+    /// Server → worker: a Hessian–vector product (or the Hessian's diagonal) at an evaluated
+    /// point (``CurvatureRequest``).
+    case curvature = 20
+    /// Worker → server: the vector a `curvature` request asked for.
+    case curvatureResult = 21
 }

@@ -9,7 +9,14 @@ extension ShardSummary {
         isSparse = dataset.features.isSparse
         let distinct = Set(dataset.labels.prefix(1_000_000))
         tooManyLabels = distinct.count > Self.labelLimit
-        labels = tooManyLabels ? [] : Set(dataset.labels).sorted()
+        if tooManyLabels {
+            labels = []
+        } else {
+            var counts: [Double: Int] = [:]
+            for label in dataset.labels { counts[label, default: 0] += 1 }
+            labels = counts.keys.sorted()
+            labelCounts = labels.map { counts[$0] ?? 0 }
+        }
         if case .dense(let matrix) = dataset.features {
             let statistics = Standardization.statistics(of: matrix, sampleWeights: dataset.sampleWeights)
             featureSums = statistics.sums
@@ -78,12 +85,28 @@ extension ShardSetup {
                                means: standardization?.means ?? [], scales: standardization?.scales ?? [],
                                fitIntercept: configuration.fitIntercept,
                                shuffleSeed: configuration.optimizer.isMiniBatch ? configuration.seed : nil,
-                               totalWeight: totalWeight)
+                               totalWeight: totalWeight,
+                               keepsCurvature: configuration.resolvedOptimizer(hessianProducts: true) == .newton)
         let fingerprint = summaries.count == 1 ? summaries[0].fingerprint
             : "shards:" + summaries.map(\.fingerprint).joined(separator: ",")
-        let prepared = PreparedTraining(kind: configuration.kind, featureCount: columns, rowCount: rows, classes: classes,
+        var prepared = PreparedTraining(kind: configuration.kind, featureCount: columns, rowCount: rows, classes: classes,
                                         standardization: standardization, fingerprint: fingerprint, source: source)
+        prepared.classCounts = classCounts(summaries, classes: classes)
         return (setup, prepared)
+    }
+
+    /// Rows of each class over every shard (empty for regression or when a shard did not count).
+    private static func classCounts(_ summaries: [ShardSummary], classes: [Double]) -> [Int] {
+        guard !classes.isEmpty else { return [] }
+        var counts = [Int](repeating: 0, count: classes.count)
+        for summary in summaries where summary.rows > 0 {
+            guard summary.labelCounts.count == summary.labels.count else { return [] }
+            for (label, count) in zip(summary.labels, summary.labelCounts) {
+                guard let index = classes.firstIndex(of: label) else { return [] }
+                counts[index] += count
+            }
+        }
+        return counts
     }
 
     /// The objective of a worker's shard under this setup.

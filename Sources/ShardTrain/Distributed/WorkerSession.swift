@@ -62,12 +62,13 @@ public struct WorkerSession {
         try endpoint.send(.ready(rows: objective.rowCount))
         let heartbeat = Heartbeat(endpoint: endpoint, interval: setup.heartbeatSeconds)
         defer { heartbeat.stop() }
-        try serve(objective)
+        try serve(objective, keepsCurvature: setup.keepsCurvature)
     }
 
     /// Answers requests until `shutdown`.
-    private func serve(_ objective: Objective) throws(TransportError) {
+    private func serve(_ objective: Objective, keepsCurvature: Bool) throws(TransportError) {
         var workspace = objective.makeWorkspace()
+        var curvatures = CurvatureCache<CurvatureKey>()
         var localSteps = LocalStepRunner()
         let clock = ContinuousClock()
         var pauses = SeededGenerator(seed: UInt64(rank) &+ 1)
@@ -87,7 +88,16 @@ public struct WorkerSession {
                 try check(parameters.count, objective)
                 try checkFinite(parameters)
                 try check([rows], objective)
-                let evaluation = objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace)
+                let evaluation: PartialEvaluation
+                if keepsCurvature {
+                    var kept = [Double](repeating: 0, count: rows.count * objective.outputs)
+                    evaluation = kept.withUnsafeMutableBufferPointer {
+                        objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace, curvature: $0)
+                    }
+                    curvatures.keep(kept, for: CurvatureKey(version: version, rows: rows))
+                } else {
+                    evaluation = objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace)
+                }
                 try endpoint.send(.result(version: version, lossSum: evaluation.lossSum, weightSum: evaluation.weightSum,
                                           gradient: evaluation.gradient.map(Float.init), computeSeconds: (clock.now - start).seconds))
             case .localSteps(let plan):
@@ -100,14 +110,45 @@ public struct WorkerSession {
                 try checkFinite(parameters)
                 let lossSum = objective.exactLossSum(parameters).lossSum
                 try endpoint.send(.exactResult(version: version, lossSum: lossSum, computeSeconds: (clock.now - start).seconds))
+            case .curvature(let request):
+                let values = try answer(request, objective, &curvatures, &workspace)
+                try endpoint.send(.curvatureResult(version: request.version, values: values,
+                                                   computeSeconds: (clock.now - start).seconds))
             case .shutdown:
                 return
             case .failure(let text):
                 throw TransportError(.workerFailed, peer: endpoint.peer, text)
             case let other:
-                throw unexpected(other, expecting: "evaluate, localSteps, exactEvaluate or shutdown")
+                throw unexpected(other, expecting: "evaluate, localSteps, exactEvaluate, curvature or shutdown")
             }
         }
+    }
+
+    /// The Hessian–vector product or diagonal a `curvature` request asks for, at the curvature
+    /// kept from its point's evaluation or recomputed from the point it carries.
+    private func answer(_ request: CurvatureRequest, _ objective: Objective, _ curvatures: inout CurvatureCache<CurvatureKey>,
+                        _ workspace: inout KernelWorkspace) throws(TransportError) -> [Float] {
+        try check([request.rows], objective)
+        let key = CurvatureKey(version: request.pointVersion, rows: request.rows)
+        let curvature: [Double]
+        if let point = request.point {
+            try check(point.count, objective)
+            try checkFinite(point)
+            curvature = objective.curvature(point.map(Double.init), rows: request.rows, workspace: &workspace)
+            curvatures.keep(curvature, for: key)
+        } else if let kept = curvatures.curvature(for: key) {
+            curvature = kept
+        } else {
+            throw TransportError(.badMessage, peer: endpoint.peer,
+                                 "asked for the curvature at version \(request.pointVersion), which this worker does not hold")
+        }
+        guard let direction = request.direction else {
+            return objective.hessianDiagonal(curvature: curvature, rows: request.rows).map(Float.init)
+        }
+        try check(direction.count, objective)
+        try checkFinite(direction)
+        return objective.hessianProduct(curvature: curvature, direction: direction.map(Double.init), rows: request.rows,
+                                        workspace: &workspace).map(Float.init)
     }
 
     private func check(_ count: Int, _ objective: Objective) throws(TransportError) {
@@ -137,7 +178,7 @@ extension Message {
     /// Whether the message asks a worker for work.
     var isRequest: Bool {
         switch self {
-        case .evaluate, .localSteps, .exactEvaluate: true
+        case .evaluate, .localSteps, .exactEvaluate, .curvature: true
         default: false
         }
     }
@@ -162,4 +203,10 @@ extension WorkerSession {
             }
         }
     }
+}
+
+/// Which evaluation a kept curvature comes from.
+struct CurvatureKey: Equatable {
+    var version: UInt64
+    var rows: Range<Int>
 }

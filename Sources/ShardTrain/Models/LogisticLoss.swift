@@ -8,7 +8,7 @@ import Foundation
 /// `ℓ = (1 − y)·max(m, 0) + y·max(−m, 0) + log(1 + e^{−|m|})`, every term ≥ 0, and
 /// `σ(m) − y = ((1 − y) − y·e)/(1 + e)` for `m ≥ 0`, `(e·(1 − y) − y)/(1 + e)` otherwise, with
 /// `e = e^{−|m|}`. Eight rows at a time with the vectorized ``VectorMath`` functions.
-public struct LogisticLoss: Loss {
+public struct LogisticLoss: Loss, ScalarCurvature {
     public init() {}
     public var outputs: Int { 1 }
 
@@ -62,6 +62,14 @@ public struct LogisticLoss: Loss {
         let loss = (1 - y) * max(m, 0) + y * max(-m, 0) + Foundation.log1p(e)
         let residual = m >= 0 ? ((1 - y) - y * e) / (1 + e) : (e * (1 - y) - y) / (1 + e)
         return (loss, residual)
+    }
+
+    /// `∂²ℓ/∂m² = σ(m)·(1 − σ(m))`, written as `e/(1 + e)²` with `e = e^{−|m|}` (no cancellation).
+    public func curvature(margins: UnsafeBufferPointer<Float>, into curvature: UnsafeMutableBufferPointer<Double>) {
+        for i in 0 ..< curvature.count {
+            let e = Foundation.exp(-abs(Double(margins[i])))
+            curvature[i] = e / ((1 + e) * (1 + e))
+        }
     }
 
     /// The logistic function `σ(m) = 1 / (1 + e^{−m})`, stable for any `m`.

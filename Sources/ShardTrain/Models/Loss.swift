@@ -20,4 +20,38 @@ public protocol Loss: Sendable {
     /// `ℓ(m, y)` of one row from float64 margins (`K` of them), in float64: the exact
     /// evaluation that reports the objective of a fitted model.
     func loss(margins: UnsafeBufferPointer<Double>, target: Double) -> Double
+
+    /// Writes what the loss's second derivative needs at each row's margins (`rows × K`, see
+    /// ``applyCurvature(_:to:weights:)``): kept by Newton's method between the gradient at a
+    /// point and the Hessian–vector products there.
+    func curvature(margins: UnsafeBufferPointer<Float>, into curvature: UnsafeMutableBufferPointer<Double>)
+
+    /// Replaces each row's `uᵢ` (`rows × K`, the change of its margins along a direction) by
+    /// `sᵢ·∇²ℓᵢ·uᵢ`, the Hessian of the row's loss in the margins (from ``curvature(margins:into:)``)
+    /// times `uᵢ`, times the row's sample weight.
+    func applyCurvature(_ curvature: UnsafeBufferPointer<Double>, to u: UnsafeMutableBufferPointer<Double>,
+                        weights: UnsafeBufferPointer<Double>?)
+
+    /// Writes each row's `sᵢ·diag(∇²ℓᵢ)` (`rows × K`): the diagonal of the Hessian in the margins.
+    func curvatureDiagonal(_ curvature: UnsafeBufferPointer<Double>, into diagonal: UnsafeMutableBufferPointer<Double>,
+                           weights: UnsafeBufferPointer<Double>?)
+}
+
+/// The losses whose second derivative in the (single) margin is one number per row.
+protocol ScalarCurvature: Loss {}
+
+extension ScalarCurvature {
+    public func applyCurvature(_ curvature: UnsafeBufferPointer<Double>, to u: UnsafeMutableBufferPointer<Double>,
+                               weights: UnsafeBufferPointer<Double>?) {
+        if let weights {
+            for i in 0 ..< u.count { u[i] *= weights[i] * curvature[i] }
+        } else {
+            for i in 0 ..< u.count { u[i] *= curvature[i] }
+        }
+    }
+
+    public func curvatureDiagonal(_ curvature: UnsafeBufferPointer<Double>, into diagonal: UnsafeMutableBufferPointer<Double>,
+                                  weights: UnsafeBufferPointer<Double>?) {
+        for i in 0 ..< diagonal.count { diagonal[i] = (weights?[i] ?? 1) * curvature[i] }
+    }
 }

@@ -86,7 +86,11 @@ public struct Objective: Sendable {
 
     /// Evaluates the loss sum, its gradient and the weight sum over the rows in `range`.
     /// - Complexity: one pass over the stored entries of those rows.
-    public func evaluate(_ parameters: [Double], rows range: Range<Int>, workspace: inout KernelWorkspace) -> PartialEvaluation {
+    /// - Parameter curvature: when given (`range.count × K` entries), also receives each row's
+    ///   ``Loss/curvature(margins:into:)`` at these parameters, from the same margins.
+    public func evaluate(_ parameters: [Double], rows range: Range<Int>, workspace: inout KernelWorkspace,
+                         curvature: UnsafeMutableBufferPointer<Double>? = nil) -> PartialEvaluation {
+        precondition(curvature.map { $0.count == range.count * outputs } ?? true, "curvature must hold rows × K entries")
         precondition(parameters.count == parameterCount, "expected \(parameterCount) parameters, got \(parameters.count)")
         precondition(range.lowerBound >= 0 && range.upperBound <= rowCount, "rows \(range) outside 0..<\(rowCount)")
         let k = outputs
@@ -100,6 +104,10 @@ public struct Objective: Sendable {
                     targets.withUnsafeBufferPointer { tp in
                         features.accumulateGradient(rows: range, weights: wp, intercepts: bp, gradient: gp,
                                                     workspace: &workspace) { block, residuals, rows in
+                            if let curvature {
+                                let kept = (rows.lowerBound - range.lowerBound) * k ..< (rows.upperBound - range.lowerBound) * k
+                                loss.curvature(margins: block, into: UnsafeMutableBufferPointer(rebasing: curvature[kept]))
+                            }
                             let t = UnsafeBufferPointer(rebasing: tp[rows])
                             if let sampleWeights {
                                 return sampleWeights.withUnsafeBufferPointer { sp in

@@ -45,4 +45,43 @@ public struct SoftmaxLoss: Loss {
         for c in 0 ..< classes { total += exp(margins[c] - largest) }
         return largest + log(total) - margins[Int(target)]
     }
+
+    /// The probabilities `p = softmax(m)` of each row: its Hessian in the margins is
+    /// `diag(p) − p·pᵀ`.
+    public func curvature(margins: UnsafeBufferPointer<Float>, into curvature: UnsafeMutableBufferPointer<Double>) {
+        let k = classes
+        for row in stride(from: 0, to: curvature.count, by: k) {
+            var largest = -Double.infinity
+            for c in 0 ..< k { largest = max(largest, Double(margins[row + c])) }
+            var total = 0.0
+            for c in 0 ..< k {
+                let e = exp(Double(margins[row + c]) - largest)
+                curvature[row + c] = e
+                total += e
+            }
+            for c in 0 ..< k { curvature[row + c] /= total }
+        }
+    }
+
+    /// `uᵢ ← sᵢ·(p⊙uᵢ − p·(pᵀuᵢ))`.
+    public func applyCurvature(_ curvature: UnsafeBufferPointer<Double>, to u: UnsafeMutableBufferPointer<Double>,
+                               weights: UnsafeBufferPointer<Double>?) {
+        let k = classes
+        for (i, row) in stride(from: 0, to: u.count, by: k).enumerated() {
+            var projection = 0.0
+            for c in 0 ..< k { projection += curvature[row + c] * u[row + c] }
+            let s = weights?[i] ?? 1
+            for c in 0 ..< k { u[row + c] = s * curvature[row + c] * (u[row + c] - projection) }
+        }
+    }
+
+    /// `sᵢ·pₖ·(1 − pₖ)`.
+    public func curvatureDiagonal(_ curvature: UnsafeBufferPointer<Double>, into diagonal: UnsafeMutableBufferPointer<Double>,
+                                  weights: UnsafeBufferPointer<Double>?) {
+        let k = classes
+        for i in 0 ..< diagonal.count {
+            let p = curvature[i]
+            diagonal[i] = (weights?[i / k] ?? 1) * p * (1 - p)
+        }
+    }
 }

@@ -1,5 +1,5 @@
 /// Squared loss for linear regression: `ℓ(m, y) = ½(m − y)²`, `∂ℓ/∂m = m − y`.
-public struct SquaredLoss: Loss {
+public struct SquaredLoss: Loss, ScalarCurvature {
     public init() {}
     public var outputs: Int { 1 }
 
@@ -18,5 +18,10 @@ public struct SquaredLoss: Loss {
     public func loss(margins: UnsafeBufferPointer<Double>, target: Double) -> Double {
         let r = margins[0] - target
         return 0.5 * r * r
+    }
+
+    /// `∂²ℓ/∂m² = 1` everywhere.
+    public func curvature(margins: UnsafeBufferPointer<Float>, into curvature: UnsafeMutableBufferPointer<Double>) {
+        for i in 0 ..< curvature.count { curvature[i] = 1 }
     }
 }

@@ -1,7 +1,7 @@
 /// The saved state of any optimizer that can resume, tagged with the optimizer it belongs to.
 ///
 /// Encoded as `{"optimizer": NAME, "state": {...}}` with `NAME` one of `lbfgs`, `owlqn`, `sgd`,
-/// `adam` (the ``Minimizer/name``), so that a file says which optimizer can continue it.
+/// `adam`, `newton` (the ``Minimizer/name``), so that a file says which optimizer can continue it.
 public enum OptimizerCheckpoint: Codable, Sendable, Equatable {
     /// L-BFGS (no L1 term).
     case lbfgs(LBFGSCheckpoint)
@@ -9,6 +9,8 @@ public enum OptimizerCheckpoint: Codable, Sendable, Equatable {
     case owlqn(LBFGSCheckpoint)
     /// SGD or Adam: which one is in ``MiniBatchCheckpoint/update``.
     case miniBatch(MiniBatchCheckpoint)
+    /// Trust-region Newton.
+    case newton(NewtonCheckpoint)
 
     /// The name of the optimizer that saved it.
     public var optimizer: String {
@@ -16,6 +18,7 @@ public enum OptimizerCheckpoint: Codable, Sendable, Equatable {
         case .lbfgs: "lbfgs"
         case .owlqn: "owlqn"
         case .miniBatch(let state): state.update.optimizer
+        case .newton: "newton"
         }
     }
 
@@ -24,6 +27,7 @@ public enum OptimizerCheckpoint: Codable, Sendable, Equatable {
         switch self {
         case .lbfgs(let state), .owlqn(let state): state.iteration
         case .miniBatch(let state): state.epoch
+        case .newton(let state): state.iteration
         }
     }
 
@@ -60,9 +64,10 @@ public enum OptimizerCheckpoint: Codable, Sendable, Equatable {
                                                        debugDescription: "\(name) checkpoint holds \(state.update.optimizer) state")
             }
             self = .miniBatch(state)
+        case "newton": self = .newton(try container.decode(NewtonCheckpoint.self, forKey: .state))
         default:
             throw DecodingError.dataCorruptedError(forKey: .optimizer, in: container,
-                                                   debugDescription: "unknown optimizer \(name) — expected lbfgs, owlqn, sgd or adam")
+                                                   debugDescription: "unknown optimizer \(name) — expected lbfgs, owlqn, sgd, adam or newton")
         }
     }
 
@@ -72,6 +77,7 @@ public enum OptimizerCheckpoint: Codable, Sendable, Equatable {
         switch self {
         case .lbfgs(let state), .owlqn(let state): try container.encode(state, forKey: .state)
         case .miniBatch(let state): try container.encode(state, forKey: .state)
+        case .newton(let state): try container.encode(state, forKey: .state)
         }
     }
 }

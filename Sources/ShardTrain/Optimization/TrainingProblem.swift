@@ -48,7 +48,10 @@ public final class LocalProblem: TrainingProblem {
     /// The data term.
     public let objective: Objective
     public let regularization: Regularization
-    private var workspace: KernelWorkspace
+    var workspace: KernelWorkspace
+    /// Whether evaluations over all rows keep their per-row curvature (once Newton asked).
+    var keepsCurvature = false
+    var curvatureCache = CurvatureCache<[Double]>()
 
     /// Creates a problem from an objective and a penalty on its weights (raw features: the
     /// penalty on the parameters themselves).
@@ -69,7 +72,15 @@ public final class LocalProblem: TrainingProblem {
     public var totalWeight: Double { objective.sampleWeights.map { $0.reduce(0, +) } ?? Double(objective.rowCount) }
 
     public func evaluate(_ parameters: [Double], rows range: Range<Int>) throws -> PartialEvaluation {
-        objective.evaluate(parameters, rows: range, workspace: &workspace)
+        guard keepsCurvature, range == 0 ..< rowCount else {
+            return objective.evaluate(parameters, rows: range, workspace: &workspace)
+        }
+        var curvature = [Double](repeating: 0, count: rowCount * objective.outputs)
+        let evaluation = curvature.withUnsafeMutableBufferPointer {
+            objective.evaluate(parameters, rows: range, workspace: &workspace, curvature: $0)
+        }
+        curvatureCache.keep(curvature, for: parameters)
+        return evaluation
     }
 
     public func exactLossSum(originalParameters parameters: [Double]) throws -> Double? {

@@ -13,6 +13,9 @@ public struct PreparedTraining: Sendable {
     public let rowCount: Int
     /// Class labels in class order (empty for regression).
     public let classes: [Double]
+    /// Training rows of each class, in class order (empty for regression, or when unknown):
+    /// what the default stopping rule of Newton's method is scaled by.
+    public var classCounts: [Int] = []
     /// The standardization applied to the features, if any.
     public let standardization: Standardization?
     /// The fingerprint of the training data as given.
@@ -21,9 +24,10 @@ public struct PreparedTraining: Sendable {
     public let source: String
 
     /// Describes training whose data term is evaluated in this process.
-    public init(objective: Objective, kind: ModelKind, classes: [Double], standardization: Standardization?,
-                fingerprint: String, source: String) {
+    public init(objective: Objective, kind: ModelKind, classes: [Double], classCounts: [Int] = [],
+                standardization: Standardization?, fingerprint: String, source: String) {
         self.objective = objective
+        self.classCounts = classCounts
         self.kind = kind
         featureCount = objective.features.columns
         outputs = objective.outputs

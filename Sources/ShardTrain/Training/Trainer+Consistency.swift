@@ -7,7 +7,7 @@ extension Trainer {
         guard let distributed = problem as? DistributedProblem else {
             throw TrainingError(.invalidConfiguration, "--async and --local-steps need worker processes (--workers N or --listen)")
         }
-        let minimizer = try configuration.makeMinimizer(checkpoints: checkpoints, resume: resume)
+        let minimizer = try configuration.makeMinimizer(checkpoints: checkpoints, resume: resume, hessianProducts: false, classCounts: [])
         switch configuration.consistency {
         case .synchronous:
             return try minimizer.minimize(problem, from: start, observer: observer)

@@ -42,6 +42,9 @@ public struct Trainer: Sendable {
         }
         let clock = ContinuousClock()
         let started = clock.now
+        let hessianProducts = problem is any CurvatureProblem
+        let optimizerName = configuration.optimizer == .exact ? "exact"
+            : configuration.makeMinimizer(hessianProducts: hessianProducts, classCounts: prepared.classCounts).name
         let result: MinimizationResult
         do {
             if configuration.optimizer == .exact {
@@ -52,7 +55,9 @@ public struct Trainer: Sendable {
             } else {
                 let start = [Double](repeating: 0, count: problem.parameterCount)
                 if configuration.consistency == .synchronous {
-                    let minimizer = try configuration.makeMinimizer(checkpoints: checkpoints, resume: resume)
+                    let minimizer = try configuration.makeMinimizer(checkpoints: checkpoints, resume: resume,
+                                                                    hessianProducts: hessianProducts,
+                                                                    classCounts: prepared.classCounts)
                     result = try minimizer.minimize(problem, from: start, observer: observer)
                 } else {
                     result = try minimizeAsynchronously(problem, from: start, checkpoints: checkpoints, resume: resume,
@@ -77,7 +82,7 @@ public struct Trainer: Sendable {
         }
         let seconds = (clock.now - started).seconds
         let summary = TrainingSummary(
-            optimizer: configuration.optimizer == .exact ? "exact" : configuration.makeMinimizer().name,
+            optimizer: optimizerName,
             iterations: result.iterations, passes: result.passes, stopReason: result.stopReason,
             objective: objective, objectiveHistory: result.objectiveHistory,
             gradientNorm: result.gradientNorm, trainSeconds: seconds, workers: workers)
@@ -118,7 +123,9 @@ public struct Trainer: Sendable {
         let objective = Objective(unchecked: loss, features: data.features, targets: targets,
                                   sampleWeights: data.sampleWeights, fitIntercept: configuration.fitIntercept,
                                   originalFeatures: standardization == nil ? nil : original)
-        return PreparedTraining(objective: objective, kind: configuration.kind, classes: encoding.classes,
+        var classCounts = [Int](repeating: 0, count: configuration.kind.isClassifier ? encoding.classes.count : 0)
+        if !classCounts.isEmpty { for target in targets { classCounts[Int(target)] += 1 } }
+        return PreparedTraining(objective: objective, kind: configuration.kind, classes: encoding.classes, classCounts: classCounts,
                                 standardization: standardization, fingerprint: DatasetFingerprint.of(dataset),
                                 source: dataset.source)
     }

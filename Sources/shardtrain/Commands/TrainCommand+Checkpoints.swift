@@ -32,7 +32,8 @@ extension TrainCommand {
     func checkpointRun(_ configuration: TrainingConfiguration, prepared: PreparedTraining) -> CheckpointFile.Run {
         var run = CheckpointFile.Run(model: model.rawValue, data: data ?? listen ?? "", l2: configuration.l2Penalty, l1: l1,
                                      fitIntercept: !noIntercept, features: dataOptions.features,
-                                     optimizer: configuration.makeMinimizer().name)
+                                     optimizer: configuration.makeMinimizer(hessianProducts: backend != .mpi,
+                                                                            classCounts: prepared.classCounts).name)
         let shards = prepared.fingerprint.hasPrefix("shards:") ? prepared.fingerprint.split(separator: ",").count : 1
         run.dataFingerprint = "\(shards):\(prepared.fingerprint)"
         run.penaltyConvention = configuration.penaltyConvention.rawValue

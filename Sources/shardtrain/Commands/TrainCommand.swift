@@ -49,8 +49,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker processes computing gradients; each reads its own shard of --data.")
     var workers: Int = 1
 
-    @Option(help: "Optimizer: lbfgs (OWL-QN with --l1), sgd, adam, or exact (closed-form linear regression).")
-    var optimizer: TrainingConfiguration.OptimizerChoice = .lbfgs
+    @Option(help: "Optimizer: auto (newton, or lbfgs with --l1 or --backend mpi), newton (trust-region Newton-CG, LIBLINEAR's TRON), lbfgs (OWL-QN with --l1), sgd, adam, or exact (closed-form linear regression).")
+    var optimizer: TrainingConfiguration.OptimizerChoice = .auto
 
     @Flag(help: "Bulk-synchronous steps: every step waits for every worker (the default).")
     var sync = false
@@ -67,7 +67,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epoch limit for sgd/adam (default 50).")
     var epochs: Int?
 
-    @Option(help: "Iteration limit for lbfgs (default 500).")
+    @Option(help: "Iteration limit for newton and lbfgs (default 500).")
     var maxIterations: Int?
 
     @Option(help: "Rows per mini-batch (sgd, adam).")
@@ -85,8 +85,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "L1 strength μ (uses OWL-QN with lbfgs; proximal steps with sgd/adam).")
     var l1: Double = 0
 
-    @Option(help: "Relative gradient-norm tolerance (lbfgs).")
-    var tolerance: Double = 1e-6
+    @Option(help: "Stop when the gradient norm falls to this share of its start (newton, lbfgs). Default: newton on classifiers 0.01·(smallest class share), LIBLINEAR's rule; otherwise 1e-6.")
+    var tolerance: Double?
 
     @Option(help: "Relative objective-change tolerance (default: lbfgs 1e-10, sgd/adam 1e-4).")
     var objectiveTolerance: Double?
@@ -190,7 +190,13 @@ struct TrainCommand: ParsableCommand {
         if resume, checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir") }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be ≥ 1") }
         if checkpointDir != nil, !makeConfiguration().supportsCheckpoints {
-            throw ValidationError("checkpoints are available for --optimizer lbfgs, sgd and adam, not \(optimizer.rawValue)")
+            throw ValidationError("checkpoints are available for --optimizer newton, lbfgs, sgd and adam, not \(optimizer.rawValue)")
+        }
+        if backend == .mpi, optimizer == .newton {
+            throw ValidationError("--optimizer newton is not available with --backend mpi (no Hessian–vector rounds there yet); use lbfgs or auto")
+        }
+        if optimizer == .newton, l1 > 0 {
+            throw ValidationError("--optimizer newton needs a smooth objective; with --l1 use lbfgs (OWL-QN)")
         }
         try transportTLS.check(tcp: listen != nil, channel: "train --listen")
         guard (1 ... ReferenceProfile.maximumFeatures).contains(profileFeatures) else {
@@ -218,6 +224,11 @@ struct TrainCommand: ParsableCommand {
     func makeConfiguration() -> TrainingConfiguration {
         var configuration = TrainingConfiguration(kind: model)
         configuration.optimizer = optimizer
+        // `--resume` under the default continues with the optimizer that saved the checkpoint.
+        if optimizer == .auto, resume, let checkpointDir, let saved = CheckpointFile.savedOptimizer(in: checkpointDir),
+           let choice = TrainingConfiguration.OptimizerChoice(rawValue: saved == "owlqn" ? "lbfgs" : saved) {
+            configuration.optimizer = choice
+        }
         configuration.l2Penalty = l2 ?? (model == .linear ? 0 : 1)
         configuration.l1Penalty = l1
         configuration.fitIntercept = !noIntercept

@@ -72,6 +72,19 @@ struct CheckpointFile: Codable {
 
     static func path(in directory: String) -> String { directory + "/checkpoint.json" }
 
+    /// The optimizer that saved the checkpoint in `directory` (`lbfgs` for version 1 files), or
+    /// `nil` when there is none or it cannot be read (``read(directory:expecting:)`` then says why).
+    static func savedOptimizer(in directory: String) -> String? {
+        struct Saved: Decodable {
+            struct State: Decodable { var optimizer: String }
+            var version: Int
+            var state: State?
+        }
+        guard let data = FileManager.default.contents(atPath: path(in: directory)),
+              let saved = try? JSONDecoder().decode(Saved.self, from: data) else { return nil }
+        return saved.version == 1 ? "lbfgs" : saved.state?.optimizer
+    }
+
     static func write(_ state: OptimizerCheckpoint, run: Run, directory: String) throws {
         let file = CheckpointFile(format: formatName, version: formatVersion, run: run, state: state)
         let encoder = JSONEncoder()
