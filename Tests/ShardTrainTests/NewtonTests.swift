@@ -115,7 +115,7 @@ import TestSupport
         let scale = expected.map(abs).max() ?? 1
         for j in expected.indices { #expect(abs(product[j] - expected[j]) <= 1e-5 * scale, "\(c) entry \(j)") }
 
-        let diagonal = objective.hessianDiagonal(curvature: computed, rows: rows)
+        let diagonal = objective.hessianDiagonal(curvature: computed, rows: rows, workspace: &workspace)
         let largest = h.indices.map { abs(h[$0][$0]) }.max() ?? 1
         for j in h.indices { #expect(abs(diagonal[j] - h[j][j]) <= 1e-5 * largest, "\(c) diagonal \(j)") }
     }

@@ -143,7 +143,7 @@ public struct WorkerSession {
                                  "asked for the curvature at version \(request.pointVersion), which this worker does not hold")
         }
         guard let direction = request.direction else {
-            return objective.hessianDiagonal(curvature: curvature, rows: request.rows).map(Float.init)
+            return objective.hessianDiagonal(curvature: curvature, rows: request.rows, workspace: &workspace).map(Float.init)
         }
         try check(direction.count, objective)
         try checkFinite(direction)

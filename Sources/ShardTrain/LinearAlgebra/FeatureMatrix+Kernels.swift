@@ -61,6 +61,10 @@ extension FeatureMatrix {
     ) -> Double {
         let k = intercepts.count, d = columns
         precondition(gradient.count == d * k + k, "gradient must hold d·K + K entries")
+        if usesColumnKernel(rows: range, outputs: k), case .sparse(let m) = self {
+            return accumulateGradientByColumns(m, weights: weights, intercepts: intercepts, gradient: gradient,
+                                               workspace: &workspace, derivative: derivative)
+        }
         var lossSum = 0.0
         var start = range.lowerBound
         let blockRows = workspace.blockRows

@@ -1,8 +1,10 @@
 extension FeatureMatrix {
     /// `Σᵢ (x̃ᵢ⊙x̃ᵢ)·rᵢᵀ` over the rows in `range`, with `x̃ᵢ = (xᵢ, 1)` and `rᵢ` the `K` values of
     /// row `i` in `rowValues` (`range.count × K`): the diagonal of `Σᵢ x̃ᵢ·diag(rᵢ)·x̃ᵢᵀ`, laid
-    /// out as the parameters (`d·K` feature-major, then `K`). Sums in float64.
-    func squaredTransposedProduct(rows range: Range<Int>, rowValues: [Double], outputs k: Int) -> [Double] {
+    /// out as the parameters (`d·K` feature-major, then `K`). Sums in float64; over every row of
+    /// a wide sparse matrix, by columns from the workspace's compressed-column copy.
+    func squaredTransposedProduct(rows range: Range<Int>, rowValues: [Double], outputs k: Int,
+                                  workspace: inout KernelWorkspace) -> [Double] {
         precondition(rowValues.count == range.count * k, "one value per row and output")
         let d = columns
         var out = [Double](repeating: 0, count: d * k + k)
@@ -20,6 +22,20 @@ extension FeatureMatrix {
                                 let square = Double(x[base + j]) * Double(x[base + j])
                                 if square == 0 { continue }
                                 for c in 0 ..< k { g[j * k + c] += square * r[i * k + c] }
+                            }
+                        }
+                    }
+                case .sparse(let m) where usesColumnKernel(rows: range, outputs: k):
+                    let columns = workspace.columnMajor(of: m)
+                    columns.rowOffsets.withUnsafeBufferPointer { offsets in
+                        columns.columnIndices.withUnsafeBufferPointer { rows in
+                            columns.values.withUnsafeBufferPointer { vals in
+                                for j in 0 ..< d {
+                                    for q in offsets[j] ..< offsets[j + 1] {
+                                        let square = Double(vals[q]) * Double(vals[q]), row = Int(rows[q]) * k
+                                        for c in 0 ..< k { g[j * k + c] += square * r[row + c] }
+                                    }
+                                }
                             }
                         }
                     }

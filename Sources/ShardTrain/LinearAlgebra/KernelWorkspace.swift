@@ -9,6 +9,10 @@ public struct KernelWorkspace: Sendable {
     var derivatives: [Double]
     /// `features × outputs` float32 gradient of one dense block, before it joins the float64 sum.
     var blockGradient: [Float]
+    /// The compressed-column copy of a wide sparse matrix for ``FeatureMatrix/accumulateGradientByColumns``.
+    var columnCopy: ColumnCopy?
+    /// `rows × outputs` float64 residuals of every row, for the column kernel.
+    var allResiduals: [Double] = []
 
     /// Creates a workspace for a matrix with `features` columns and `outputs` margins per row.
     /// - Parameter blockRows: rows per block; `nil` picks about 128 KiB of dense features.

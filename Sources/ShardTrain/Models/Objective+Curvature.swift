@@ -79,7 +79,7 @@ extension Objective {
 
     /// The diagonal of the data term's Hessian over `range` at the point whose per-row
     /// `curvature` is given: Newton's preconditioner.
-    public func hessianDiagonal(curvature: [Double], rows range: Range<Int>) -> [Double] {
+    public func hessianDiagonal(curvature: [Double], rows range: Range<Int>, workspace: inout KernelWorkspace) -> [Double] {
         precondition(curvature.count == range.count * outputs, "curvature must hold rows × K entries")
         var rowDiagonals = [Double](repeating: 0, count: curvature.count)
         curvature.withUnsafeBufferPointer { cp in
@@ -93,7 +93,8 @@ extension Objective {
                 }
             }
         }
-        var diagonal = features.squaredTransposedProduct(rows: range, rowValues: rowDiagonals, outputs: outputs)
+        var diagonal = features.squaredTransposedProduct(rows: range, rowValues: rowDiagonals, outputs: outputs,
+                                                         workspace: &workspace)
         if !fitIntercept {
             for c in 0 ..< outputs { diagonal[weightCount + c] = 0 }
         }

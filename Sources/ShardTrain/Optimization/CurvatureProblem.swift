@@ -38,7 +38,8 @@ extension LocalProblem: CurvatureProblem {
     }
 
     public func hessianDiagonal(at point: [Double]) throws -> [Double] {
-        objective.hessianDiagonal(curvature: curvature(at: point), rows: 0 ..< rowCount)
+        let curvature = curvature(at: point)
+        return objective.hessianDiagonal(curvature: curvature, rows: 0 ..< rowCount, workspace: &workspace)
     }
 
     /// The curvature at `point`: kept from its evaluation, or one margin pass. From the first
