@@ -10,7 +10,7 @@ import TestSupport
         .dataSummary(ShardSummary(rows: 10, columns: 4, isSparse: false, labels: [-1, 1], tooManyLabels: false,
                                   featureSums: [1, 2, 3, 4], featureSquareSums: [5, 6, 7, 8], fingerprint: "abc", weightSum: 9.5)),
         .setup(ShardSetup(kind: .softmax, featureCount: 4, classes: [1, 2, 3], means: [0.5], scales: [2], fitIntercept: true)),
-        .ready(rows: 10),
+        .ready(rows: 10, keys: [1, 4, 9]),
         .evaluate(version: 7, rows: 2 ..< 9, parameters: [1, -2.5, 3e-8]),
         .result(version: 7, lossSum: 12.5, weightSum: 7, gradient: [0.25, -1], computeSeconds: 0.125),
         .shutdown,
@@ -28,6 +28,11 @@ import TestSupport
                        sampleWeights: [0.5, 2], isLast: false)),
         .rows(RowChunk(features: .sparse(try! SparseMatrix(rows: 2, columns: 9, rowOffsets: [0, 2, 3], columnIndices: [1, 8, 4],
                                                       values: [1, -1, 2])), labels: [3, 4], sampleWeights: nil, isLast: true)),
+        .exactEvaluate(version: 10, parameters: [0.25, -3]),
+        .exactResult(version: 10, lossSum: 4.5, computeSeconds: 0.5),
+        .curvature(CurvatureRequest(version: 11, rows: 0 ..< 5, pointVersion: 9, point: nil, direction: [1, -1, 0.5])),
+        .curvature(CurvatureRequest(version: 12, rows: 1 ..< 5, pointVersion: 12, point: [0.5, 2, -1], direction: nil)),
+        .curvatureResult(version: 11, values: [0.125, 8, -2], computeSeconds: 0.25),
     ]
 
     /// Shipped in many small chunks and put back together, a shard is the same rows.

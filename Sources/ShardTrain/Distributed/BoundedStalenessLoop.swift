@@ -36,7 +36,7 @@ struct BoundedStalenessLoop {
             var working = [Int?](repeating: nil, count: workers)
             var startedAt = [Int](repeating: 0, count: workers)
             var shares = [[Int: DistributedProblem.Reply]](repeating: [:], count: count)
-            var waited = 0.0, sentBytes = 0
+            var waited = 0.0
             var stalenessOf = [Int](repeating: 0, count: count)
             let expected = batches.map { rows in (0 ..< workers).filter { !problem.localRows($0, rows).isEmpty }.count }
             var applied = 0
@@ -51,8 +51,8 @@ struct BoundedStalenessLoop {
                     guard !rows.isEmpty else { continue }
                     if publishedAt != applied { (published, publishedAt) = (x.map(Float.init), applied) }
                     let version = problem.nextVersion()
-                    let message = Message.evaluate(version: version, rows: rows, parameters: published)
-                    sentBytes = message.wireSize
+                    let message = Message.evaluate(version: version, rows: rows,
+                                                   parameters: KeyedVector.gather(published, at: problem.pulledKeys[rank]))
                     try problem.post(message, to: rank, version: version)
                     working[rank] = t
                     startedAt[rank] = applied
@@ -78,7 +78,7 @@ struct BoundedStalenessLoop {
                         MiniBatchStep.take(total, at: &x, rate: rate, penalty: problem.regularization, scale: scale,
                                            update: &update)
                         problem.record(version: UInt64(problem.statistics.rounds + 1), rows: batches[applied].count, replies: replies,
-                                       sentBytes: sentBytes, waited: waited, reduced: (clock.now - reduceStart).seconds)
+                                       waited: waited, reduced: (clock.now - reduceStart).seconds)
                         waited = 0
                         seen.applied += 1
                         seen.total += stalenessOf[applied]

@@ -61,15 +61,16 @@ public enum ClusterSetup {
         setup.heartbeatSeconds = (heartbeat?.seconds ?? 0) / 5
         // A send that fails shows as a loss on the receive that follows.
         for endpoint in endpoints { try? endpoint.send(.setup(setup)) }
+        var keys = [[Int]](repeating: [], count: endpoints.count)
         for rank in endpoints.indices {
             var rejoining = false
             while true {
                 do {
                     if rejoining {
-                        try rejoin(endpoints[rank], rank: rank, rows: summaries[rank].rows, setup: setup, workers: endpoints.count,
-                                   timeout: timeout, shipRows: shipRows, introduced: true)
+                        keys[rank] = try rejoin(endpoints[rank], rank: rank, rows: summaries[rank].rows, setup: setup,
+                                                workers: endpoints.count, timeout: timeout, shipRows: shipRows, introduced: true)
                     } else {
-                        try awaitReady(endpoints[rank], rank: rank, rows: summaries[rank].rows, timeout: timeout)
+                        keys[rank] = try awaitReady(endpoints[rank], rank: rank, rows: summaries[rank].rows, timeout: timeout)
                     }
                     break
                 } catch {
@@ -86,15 +87,26 @@ public enum ClusterSetup {
         problem.heartbeatTimeout = heartbeat
         problem.totalWeight = setup.totalWeight
         problem.workersKeepCurvature = setup.keepsCurvature
+        for (rank, shardKeys) in keys.enumerated() where !shardKeys.isEmpty {
+            guard shardKeys.last! < problem.parameterCount else {
+                throw TransportError(.badMessage, peer: "worker \(rank)", "key \(shardKeys.last!) is not below the \(problem.parameterCount) parameters")
+            }
+            problem.pulledKeys[rank] = shardKeys
+        }
         return (problem, prepared, setup)
     }
 
     /// The handshake with a worker that replaces a lost one (of `workers`): it must say the same
     /// rank and hold the same number of rows (read, or shipped by `shipRows`); it gets the same
     /// setup.
+    /// - Parameter keys: the keys the lost worker reported, when known: the replacement holds
+    ///   the same shard, so it must report the same ones.
+    /// - Returns: the replacement's keys.
+    @discardableResult
     public static func rejoin(_ connection: any MessageEndpoint, rank: Int, rows: Int, setup: ShardSetup,
                               workers: Int, timeout: Duration = .seconds(600),
-                              shipRows: ((Int, Int) throws -> Dataset)? = nil, introduced: Bool = false) throws {
+                              shipRows: ((Int, Int) throws -> Dataset)? = nil, introduced: Bool = false,
+                              keys expected: [Int]? = nil) throws -> [Int] {
         let peer = "worker \(rank)"
         if !introduced {
             guard case .hello(let said) = try DistributedProblem.naming(peer, try connection.receive(timeout: timeout)), said == rank else {
@@ -106,7 +118,11 @@ public enum ClusterSetup {
             throw TransportError(.unexpectedMessage, peer: peer, "the replacement holds \(summary.rows) rows — expected \(rows)")
         }
         try connection.send(.setup(setup))
-        try awaitReady(connection, rank: rank, rows: rows, timeout: timeout)
+        let keys = try awaitReady(connection, rank: rank, rows: rows, timeout: timeout)
+        if let expected, keys != expected {
+            throw TransportError(.unexpectedMessage, peer: peer, "the replacement touches \(keys.count) parameters — the shard's worker touched \(expected.count)")
+        }
+        return keys
     }
 
     /// A worker's data summary (its rows shipped first when it asks for them).
@@ -125,12 +141,13 @@ public enum ClusterSetup {
         }
     }
 
-    /// Waits for a worker's `ready` with the row count of its summary.
-    static func awaitReady(_ endpoint: any MessageEndpoint, rank: Int, rows: Int, timeout: Duration) throws {
+    /// Waits for a worker's `ready` with the row count of its summary; returns its keys.
+    @discardableResult
+    static func awaitReady(_ endpoint: any MessageEndpoint, rank: Int, rows: Int, timeout: Duration) throws -> [Int] {
         let peer = "worker \(rank)"
         switch try DistributedProblem.naming(peer, try endpoint.receive(timeout: timeout)) {
-        case .ready(let count) where count == rows:
-            break
+        case .ready(let count, let keys) where count == rows:
+            return keys
         case .failure(let text):
             throw TransportError(.workerFailed, peer: peer, text)
         case let other:

@@ -22,17 +22,17 @@ extension DistributedProblem: CurvatureProblem {
         let published = point.map(Float.init)
         let clock = ContinuousClock()
         let waitStart = clock.now
-        var sentBytes = 0
         for rank in endpoints.indices {
             let rows = localRows(rank, 0 ..< rowCount)
             guard !rows.isEmpty else { continue }
-            let carried = CurvatureRequest(version: version, rows: rows, pointVersion: known ?? version, point: published,
-                                           direction: direction)
+            let keys = pulledKeys[rank]
+            let carried = CurvatureRequest(version: version, rows: rows, pointVersion: known ?? version,
+                                           point: KeyedVector.gather(published, at: keys),
+                                           direction: direction.map { KeyedVector.gather($0, at: keys) })
             var named = carried
             named.point = nil
             let needsPoint = known.map { $0 < joinedAt[rank] } ?? true
             let message = Message.curvature(needsPoint ? carried : named)
-            sentBytes = max(sentBytes, message.wireSize)
             try post(message, to: rank, version: version, retry: .curvature(carried))
         }
         var replies: [Reply] = []
@@ -44,8 +44,7 @@ extension DistributedProblem: CurvatureProblem {
         for reply in replies {
             for j in total.indices { total[j] += reply.part.gradient[j] }
         }
-        record(version: version, rows: rowCount, replies: replies, sentBytes: sentBytes, waited: waited,
-               reduced: (clock.now - reduceStart).seconds)
+        record(version: version, rows: rowCount, replies: replies, waited: waited, reduced: (clock.now - reduceStart).seconds)
         return total
     }
 }

@@ -59,5 +59,7 @@ extension DistributedProblem {
         var computeSeconds: Double
         var replySeconds: Double
         var bytes: Int
+        /// Bytes of the request it answers.
+        var sentBytes = 0
     }
 }

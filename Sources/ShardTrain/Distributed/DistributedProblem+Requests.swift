@@ -73,8 +73,7 @@ extension DistributedProblem {
         let part: PartialEvaluation, version: UInt64, seconds: Double
         switch (message, request.message) {
         case (.result(let answered, let lossSum, let weightSum, let gradient, let computeSeconds), .evaluate):
-            try checkLength(gradient.count, "gradient", peer)
-            part = PartialEvaluation(lossSum: lossSum, gradient: gradient.map(Double.init), weightSum: weightSum)
+            part = PartialEvaluation(lossSum: lossSum, gradient: try full(gradient, "gradient", rank), weightSum: weightSum)
             (version, seconds) = (answered, computeSeconds)
         case (.localResult(let answered, let parameters, let lossSum, let weightSum, let computeSeconds), .localSteps):
             try checkLength(parameters.count, "parameter vector", peer)
@@ -84,8 +83,7 @@ extension DistributedProblem {
             part = PartialEvaluation(lossSum: lossSum, gradient: [], weightSum: 0)
             (version, seconds) = (answered, computeSeconds)
         case (.curvatureResult(let answered, let values, let computeSeconds), .curvature):
-            try checkLength(values.count, "curvature vector", peer)
-            part = PartialEvaluation(lossSum: 0, gradient: values.map(Double.init), weightSum: 0)
+            part = PartialEvaluation(lossSum: 0, gradient: try full(values, "curvature vector", rank), weightSum: 0)
             (version, seconds) = (answered, computeSeconds)
         case (.failure(let text), _):
             throw TransportError(.workerFailed, peer: peer, text)
@@ -101,7 +99,20 @@ extension DistributedProblem {
         pending[rank] = nil
         statistics.bytesReceived += message.wireSize
         return Reply(rank: rank, part: part, computeSeconds: seconds, replySeconds: (ContinuousClock.now - request.sent).seconds,
-                     bytes: message.wireSize)
+                     bytes: message.wireSize, sentBytes: request.message.wireSize)
+    }
+
+    /// A pushed vector at full length: a rank with keys pushes the entries at its keys only.
+    private func full(_ values: [Float], _ what: String, _ rank: Int) throws(TransportError) -> [Double] {
+        let keys = pulledKeys[rank]
+        if keys.isEmpty {
+            try checkLength(values.count, what, "worker \(rank)")
+            return values.map(Double.init)
+        }
+        guard values.count == keys.count else {
+            throw TransportError(.badMessage, peer: "worker \(rank)", "\(what) of \(values.count) values — expected one per key, \(keys.count)")
+        }
+        return KeyedVector.scatter(values, at: keys, count: parameterCount)
     }
 
     private func checkLength(_ count: Int, _ what: String, _ peer: String) throws(TransportError) {

@@ -47,6 +47,9 @@ public final class DistributedProblem: TrainingProblem {
     /// The version current when each rank's connection joined: a replacement holds no
     /// curvature from before.
     var joinedAt: [UInt64]
+    /// The parameters each rank's shard touches (its `ready` keys; empty: all): `evaluate` and
+    /// `curvature` vectors go to it, and come back from it, as the entries at these keys only.
+    public internal(set) var pulledKeys: [[Int]]
 
     var endpoints: [any MessageEndpoint]
     private let offsets: [Int]
@@ -73,6 +76,7 @@ public final class DistributedProblem: TrainingProblem {
         precondition(endpoints.count == shardRows.count, "one shard size per worker")
         self.endpoints = endpoints
         joinedAt = Array(repeating: 0, count: endpoints.count)
+        pulledKeys = Array(repeating: [], count: endpoints.count)
         var offsets = [0]
         for rows in shardRows { offsets.append(offsets[offsets.count - 1] + rows) }
         self.offsets = offsets
@@ -128,7 +132,8 @@ public final class DistributedProblem: TrainingProblem {
         for rank in endpoints.indices {
             let rows = localRows(rank, range)
             guard !rows.isEmpty else { continue }
-            try post(.evaluate(version: version, rows: rows, parameters: published), to: rank, version: version)
+            try post(.evaluate(version: version, rows: rows, parameters: KeyedVector.gather(published, at: pulledKeys[rank])),
+                     to: rank, version: version)
         }
         var replies: [Reply] = []
         while !pending.isEmpty { replies.append(try nextReply()) }
@@ -137,8 +142,7 @@ public final class DistributedProblem: TrainingProblem {
         let reduceStart = clock.now
         let total = replies.isEmpty ? .zero(parameterCount: parameterCount) : aggregation.combine(replies.map(\.part))
         let reduced = (clock.now - reduceStart).seconds
-        record(version: version, rows: range.count, replies: replies, sentBytes: Message.evaluateSize(published.count),
-               waited: waited, reduced: reduced)
+        record(version: version, rows: range.count, replies: replies, waited: waited, reduced: reduced)
         return total
     }
 
@@ -157,13 +161,13 @@ public final class DistributedProblem: TrainingProblem {
     }
 
     /// Adds a round to the statistics and tells ``afterRound``.
-    func record(version: UInt64, rows: Int, replies: [Reply], sentBytes: Int, waited: Double, reduced: Double) {
+    func record(version: UInt64, rows: Int, replies: [Reply], waited: Double, reduced: Double) {
         statistics.waitSeconds += waited
         statistics.reduceSeconds += reduced
         statistics.rounds += 1
         let workers = replies.map {
             RoundRecord.Worker(rank: $0.rank, computeSeconds: $0.computeSeconds, replySeconds: $0.replySeconds,
-                               bytesSent: sentBytes, bytesReceived: $0.bytes)
+                               bytesSent: $0.sentBytes, bytesReceived: $0.bytes)
         }
         afterRound?(RoundRecord(version: version, rows: rows, workers: workers, waitSeconds: waited, reduceSeconds: reduced))
     }

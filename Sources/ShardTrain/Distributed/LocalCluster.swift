@@ -67,12 +67,12 @@ public final class LocalCluster {
                                                                    featureCount: featureCount, source: source, timeout: timeout,
                                                                    heartbeat: heartbeat, introduced: true, replace: replaceDuringSetup)
             problem.statistics.replacedWorkers += replacedDuringSetup + lost
-            let shardRows = problem.shardRows
+            let shardRows = problem.shardRows, keys = problem.pulledKeys
             problem.replaceWorker = { [server, workers] rank in
                 try workers.relaunch(rank)
                 let connection = try Self.accept(from: server, watching: workers, timeout: timeout)
                 try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, workers: count,
-                                        timeout: timeout)
+                                        timeout: timeout, keys: keys[rank])
                 return connection
             }
         } catch {

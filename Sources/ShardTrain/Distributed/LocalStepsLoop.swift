@@ -24,13 +24,11 @@ struct LocalStepsLoop {
                 let version = problem.nextVersion()
                 let published = x.map(Float.init)
                 let waitStart = clock.now
-                var sentBytes = 0
                 for rank in 0 ..< workers {
                     let local = round.map { problem.localRows(rank, $0) }
                     guard local.contains(where: { !$0.isEmpty }) else { continue }
                     let message = Message.localSteps(LocalStepPlan(version: version, batches: local, rate: rate, rule: rule,
                                                                    parameters: published))
-                    sentBytes = message.wireSize
                     try problem.post(message, to: rank, version: version)
                 }
                 var replies: [DistributedProblem.Reply] = []
@@ -47,7 +45,7 @@ struct LocalStepsLoop {
                     }
                     x = average
                 }
-                problem.record(version: version, rows: round.reduce(0) { $0 + $1.count }, replies: replies, sentBytes: sentBytes,
+                problem.record(version: version, rows: round.reduce(0) { $0 + $1.count }, replies: replies,
                                waited: waited, reduced: (clock.now - reduceStart).seconds)
             }
         }

@@ -17,6 +17,12 @@ extension Message {
                 + 8 + 4 * plan.parameters.count
         case .localResult(_, let parameters, _, _, _):
             payload = 32 + 8 + 4 * parameters.count
+        case .exactEvaluate(_, let parameters):
+            payload = 16 + 8 * parameters.count
+        case .curvature(let request):
+            payload = 32 + 2 * 9 + 4 * ((request.point?.count ?? 0) + (request.direction?.count ?? 0))
+        case .curvatureResult(_, let values, _):
+            payload = 16 + 8 + 4 * values.count
         default:
             return frame().encoded().count
         }

@@ -51,7 +51,9 @@ public enum Message: Sendable, Equatable {
     case hello(rank: Int)
     case dataSummary(ShardSummary)
     case setup(ShardSetup)
-    case ready(rows: Int)
+    /// The shard is ready: its rows, and the parameters it touches (ascending; empty: all of
+    /// them), which are all that travels to and from it in `evaluate` and `curvature` rounds.
+    case ready(rows: Int, keys: [Int])
     /// Evaluate `parameters` (version `version`) on the shard's local rows `rows`.
     case evaluate(version: UInt64, rows: Range<Int>, parameters: [Float])
     /// The shard's contribution for `version`, and the seconds the worker spent computing it.
@@ -122,8 +124,9 @@ public enum Message: Sendable, Equatable {
             w.write(s.kind.rawValue); w.write(UInt64(s.featureCount)); w.write(s.classes)
             w.write(s.means); w.write(s.scales); w.write(s.fitIntercept); w.write(s.heartbeatSeconds)
             w.write(s.shuffleSeed != nil); w.write(s.shuffleSeed ?? 0); w.write(s.totalWeight); w.write(s.keepsCurvature)
-        case .ready(let rows):
-            w.write(UInt64(rows))
+        case .ready(let rows, let keys):
+            w.write(UInt64(rows)); w.write(UInt64(keys.count))
+            for key in keys { w.write(UInt32(key)) }
         case .evaluate(let version, let rows, let parameters):
             w.write(version); w.write(UInt64(rows.lowerBound)); w.write(UInt64(rows.upperBound)); w.write(floats: parameters)
         case .result(let version, let lossSum, let weightSum, let gradient, let computeSeconds):
@@ -229,7 +232,17 @@ public enum Message: Sendable, Equatable {
                                      fitIntercept: intercept, heartbeatSeconds: heartbeat, shuffleSeed: shuffles ? seed : nil,
                                      totalWeight: totalWeight, keepsCurvature: keepsCurvature))
         case .ready:
-            self = .ready(rows: try r.readInt("rows"))
+            let rows = try r.readInt("rows"), count = try r.readCount(elementSize: 4)
+            var keys: [Int] = []
+            keys.reserveCapacity(count)
+            for _ in 0 ..< count {
+                let key = Int(try r.read(UInt32.self))
+                guard key > (keys.last ?? -1) else {
+                    throw TransportError(.badMessage, peer: peer, "ready message: keys not strictly increasing at \(key)")
+                }
+                keys.append(key)
+            }
+            self = .ready(rows: rows, keys: keys)
         case .evaluate:
             let version = try r.read(UInt64.self), rows = try r.readRange()
             self = .evaluate(version: version, rows: rows, parameters: try r.readFloats())

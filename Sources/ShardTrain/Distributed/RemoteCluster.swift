@@ -55,11 +55,11 @@ public final class RemoteCluster {
                                                                heartbeat: heartbeat, shipRows: shipRows, introduced: true,
                                                                replace: { rank in try newcomer(for: rank) { _ in } })
         self.server = server
-        let shardRows = problem.shardRows
+        let shardRows = problem.shardRows, keys = problem.pulledKeys
         problem.replaceWorker = { rank in
             try newcomer(for: rank) { connection in
                 try ClusterSetup.rejoin(connection, rank: rank, rows: shardRows[rank], setup: setup, workers: workers,
-                                        timeout: timeout, shipRows: shipRows, introduced: true)
+                                        timeout: timeout, shipRows: shipRows, introduced: true, keys: keys[rank])
             }
         }
     }

@@ -59,14 +59,17 @@ public struct WorkerSession {
             try? endpoint.send(.failure(error.message))
             throw TransportError(.workerFailed, peer: "worker \(rank)", error.message)
         }
-        try endpoint.send(.ready(rows: objective.rowCount))
+        let keys = objective.touchedParameters()
+        try endpoint.send(.ready(rows: objective.rowCount, keys: keys))
         let heartbeat = Heartbeat(endpoint: endpoint, interval: setup.heartbeatSeconds)
         defer { heartbeat.stop() }
-        try serve(objective, keepsCurvature: setup.keepsCurvature)
+        try serve(objective, keys: keys, keepsCurvature: setup.keepsCurvature)
     }
 
     /// Answers requests until `shutdown`.
-    private func serve(_ objective: Objective, keepsCurvature: Bool) throws(TransportError) {
+    /// Answers requests until `shutdown`. With `keys`, `evaluate` and `curvature` vectors may
+    /// come as the entries at the keys only, and their answers go back that way.
+    private func serve(_ objective: Objective, keys: [Int], keepsCurvature: Bool) throws(TransportError) {
         var workspace = objective.makeWorkspace()
         var curvatures = CurvatureCache<CurvatureKey>()
         var localSteps = LocalStepRunner()
@@ -85,21 +88,21 @@ public struct WorkerSession {
             }
             switch request {
             case .evaluate(let version, let rows, let parameters):
-                try check(parameters.count, objective)
-                try checkFinite(parameters)
+                let theta = try full(parameters, objective, keys)
                 try check([rows], objective)
                 let evaluation: PartialEvaluation
                 if keepsCurvature {
                     var kept = [Double](repeating: 0, count: rows.count * objective.outputs)
                     evaluation = kept.withUnsafeMutableBufferPointer {
-                        objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace, curvature: $0)
+                        objective.evaluate(theta, rows: rows, workspace: &workspace, curvature: $0)
                     }
                     curvatures.keep(kept, for: CurvatureKey(version: version, rows: rows))
                 } else {
-                    evaluation = objective.evaluate(parameters.map(Double.init), rows: rows, workspace: &workspace)
+                    evaluation = objective.evaluate(theta, rows: rows, workspace: &workspace)
                 }
                 try endpoint.send(.result(version: version, lossSum: evaluation.lossSum, weightSum: evaluation.weightSum,
-                                          gradient: evaluation.gradient.map(Float.init), computeSeconds: (clock.now - start).seconds))
+                                          gradient: KeyedVector.gather(evaluation.gradient, at: keys).map(Float.init),
+                                          computeSeconds: (clock.now - start).seconds))
             case .localSteps(let plan):
                 try plan.check(parameterCount: objective.parameterCount, rows: objective.rowCount, peer: endpoint.peer)
                 let (parameters, lossSum, weightSum) = localSteps.run(plan, on: objective, workspace: &workspace)
@@ -111,7 +114,7 @@ public struct WorkerSession {
                 let lossSum = objective.exactLossSum(parameters).lossSum
                 try endpoint.send(.exactResult(version: version, lossSum: lossSum, computeSeconds: (clock.now - start).seconds))
             case .curvature(let request):
-                let values = try answer(request, objective, &curvatures, &workspace)
+                let values = try answer(request, objective, keys, &curvatures, &workspace)
                 try endpoint.send(.curvatureResult(version: request.version, values: values,
                                                    computeSeconds: (clock.now - start).seconds))
             case .shutdown:
@@ -126,15 +129,14 @@ public struct WorkerSession {
 
     /// The Hessian–vector product or diagonal a `curvature` request asks for, at the curvature
     /// kept from its point's evaluation or recomputed from the point it carries.
-    private func answer(_ request: CurvatureRequest, _ objective: Objective, _ curvatures: inout CurvatureCache<CurvatureKey>,
+    private func answer(_ request: CurvatureRequest, _ objective: Objective, _ keys: [Int],
+                        _ curvatures: inout CurvatureCache<CurvatureKey>,
                         _ workspace: inout KernelWorkspace) throws(TransportError) -> [Float] {
         try check([request.rows], objective)
         let key = CurvatureKey(version: request.pointVersion, rows: request.rows)
         let curvature: [Double]
         if let point = request.point {
-            try check(point.count, objective)
-            try checkFinite(point)
-            curvature = objective.curvature(point.map(Double.init), rows: request.rows, workspace: &workspace)
+            curvature = objective.curvature(try full(point, objective, keys), rows: request.rows, workspace: &workspace)
             curvatures.keep(curvature, for: key)
         } else if let kept = curvatures.curvature(for: key) {
             curvature = kept
@@ -143,12 +145,23 @@ public struct WorkerSession {
                                  "asked for the curvature at version \(request.pointVersion), which this worker does not hold")
         }
         guard let direction = request.direction else {
-            return objective.hessianDiagonal(curvature: curvature, rows: request.rows, workspace: &workspace).map(Float.init)
+            let diagonal = objective.hessianDiagonal(curvature: curvature, rows: request.rows, workspace: &workspace)
+            return KeyedVector.gather(diagonal, at: keys).map(Float.init)
         }
-        try check(direction.count, objective)
-        try checkFinite(direction)
-        return objective.hessianProduct(curvature: curvature, direction: direction.map(Double.init), rows: request.rows,
-                                        workspace: &workspace).map(Float.init)
+        let product = objective.hessianProduct(curvature: curvature, direction: try full(direction, objective, keys),
+                                               rows: request.rows, workspace: &workspace)
+        return KeyedVector.gather(product, at: keys).map(Float.init)
+    }
+
+    /// A parameter-shaped vector from a request: all of it, or (with keys) the entries at the
+    /// keys, the others zero — features this shard never stores, which nothing here reads.
+    private func full(_ values: [Float], _ objective: Objective, _ keys: [Int]) throws(TransportError) -> [Double] {
+        try checkFinite(values)
+        if !keys.isEmpty, values.count == keys.count {
+            return KeyedVector.scatter(values, at: keys, count: objective.parameterCount)
+        }
+        try check(values.count, objective)
+        return values.map(Double.init)
     }
 
     private func check(_ count: Int, _ objective: Objective) throws(TransportError) {
