@@ -182,7 +182,8 @@ def peers_section(docs):
              "(`train --trace`, scoring time left out): time to equal accuracy. The peers offer no such curve, so",
              "theirs are their full runs (LIBLINEAR's and scikit-learn's defaults already stop loosely). *Stopping",
              "rule set in advance*: the fastest ShardTrain run that meets the bar when it stops by itself, at the",
-             "default rule (relative objective change 1e-10 for L-BFGS, a tight default) or with `--tolerance 1e-3`",
+             "default rule of the build that measured (these figures predate Newton as the default: L-BFGS to a relative",
+             "objective change of 1e-10, a tight rule; the first command now is the section after this one) or with `--tolerance 1e-3`",
              "(the `-loose` runs); this is what a user who cannot look at the test set gets.", ""]
     results = measured(docs, "peers.json")
     if results is None:

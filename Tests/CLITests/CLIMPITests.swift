@@ -79,6 +79,12 @@ import TestSupport
         let bad = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--backend", "mpi", "--optimizer", "exact",
                                "--output", Fixtures.scratchDirectory() + "/m"])
         #expect(bad.status != 0 && bad.stderr.contains("--backend mpi runs synchronous lbfgs, sgd and adam"), "\(bad.stderr)")
+        let newton = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--backend", "mpi", "--optimizer", "newton",
+                                  "--output", Fixtures.scratchDirectory() + "/m"])
+        #expect(newton.status != 0 && newton.stderr.contains("--optimizer newton is not available with --backend mpi"), "\(newton.stderr)")
+        let l1 = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--optimizer", "newton", "--l1", "1",
+                              "--output", Fixtures.scratchDirectory() + "/m"])
+        #expect(l1.status != 0 && l1.stderr.contains("--optimizer newton needs a smooth objective"), "\(l1.stderr)")
         let reduce = try CLI.run(["train", "--model", "logistic", "--data", "datasets/a9a", "--reduce", "allreduce",
                                   "--output", Fixtures.scratchDirectory() + "/m"])
         #expect(reduce.status != 0 && reduce.stderr.contains("--reduce goes with --backend mpi"), "\(reduce.stderr)")

@@ -1,5 +1,6 @@
-/// Limited-memory BFGS with a strong-Wolfe line search: the default optimizer for full-batch
-/// training of smooth objectives (no L1 term).
+/// Limited-memory BFGS with a strong-Wolfe line search, for full-batch training of smooth
+/// objectives (no L1 term): the optimizer `auto` picks where Newton cannot run (under MPI), and
+/// the one to pick for the exact optimum at its tight default tolerances.
 ///
 /// Each iteration costs one gradient evaluation per line-search trial (usually one), i.e. one
 /// pass over the data and, when distributed, one reduce round. Quasi-Newton steps need far
