@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ShardTrain
 
@@ -21,6 +22,36 @@ import Testing
             let score = (0 ..< 7).reduce(0.0) { $0 + Double(d.features[i, $1]) * w[$1] }
             #expect(abs(score - d.labels[i]) < 1e-9)
         }
+    }
+
+    /// With a column skew `s`, column `j` is drawn with probability ∝ `1/(j + 1)ˢ`: the counts
+    /// of the first columns follow the law (before the distinctness within a row bends it), the
+    /// tail is rare, rows keep `k` distinct sorted columns, and the same seed gives the same data.
+    @Test func zipfColumnsFollowTheLaw() throws {
+        let make = { (seed: UInt64) in
+            SyntheticData.generate(kind: .logistic, rows: 20_000, features: 10_000, nonzerosPerRow: 10, columnSkew: 1.1,
+                                   noise: 0, seed: seed)
+        }
+        let d = make(3)
+        #expect(d.features == make(3).features && d.features != make(4).features)
+        guard case .sparse(let m) = d.features else { Issue.record("expected sparse"); return }
+        #expect(m.storedCount == 20_000 * 10)
+        var counts = [Int](repeating: 0, count: 10_000)
+        for j in m.columnIndices { counts[Int(j)] += 1 }
+        for i in 0 ..< m.rows {
+            let row = m.columnIndices[m.rowOffsets[i] ..< m.rowOffsets[i + 1]]
+            #expect(zip(row, row.dropFirst()).allSatisfy { $0 < $1 })
+        }
+        // Draws in columns 100–199 and 1000–1999 against the law's ratio to those in 3000–9999,
+        // within 5 % (thousands of draws in each range; the head, capped by distinctness, is left out).
+        func law(_ range: Range<Int>) -> Double { range.reduce(0) { $0 + pow(Double($1 + 1), -1.1) } }
+        func drawn(_ range: Range<Int>) -> Double { Double(counts[range].reduce(0, +)) }
+        for range in [100 ..< 200, 1000 ..< 2000] {
+            let ratio = drawn(range) / drawn(3000 ..< 10_000), expected = law(range) / law(3000 ..< 10_000)
+            #expect(abs(ratio / expected - 1) < 0.05, "\(range): \(ratio) vs \(expected)")
+        }
+        // Half of all draws fall in the first few hundred columns.
+        #expect(counts[0 ..< 500].reduce(0, +) > counts.reduce(0, +) / 2)
     }
 
     @Test func sparseRowsHaveKDistinctSortedColumns() throws {

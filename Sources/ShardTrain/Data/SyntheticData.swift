@@ -4,8 +4,9 @@ import Foundation
 ///
 /// The true weights `W` (`features × outputs`, row-major; one output, or `classes` for softmax)
 /// are standard normal draws. Each row `x` is either dense with standard normal entries, or
-/// sparse with `k = nonzerosPerRow` distinct columns chosen uniformly (sorted) holding standard
-/// normal values. With `s = xᵀW + noise·ε` (`ε` standard normal per output):
+/// sparse with `k = nonzerosPerRow` distinct columns (sorted) holding standard normal values,
+/// chosen uniformly or, with a `columnSkew` `s`, column `j` with probability proportional to
+/// `1/(j + 1)ˢ` (Zipf's law, like the words of text or the ids of a click log). With `s = xᵀW + noise·ε` (`ε` standard normal per output):
 /// - linear: `y = s`;
 /// - logistic: `y = +1` with probability `σ(s)`, else `−1`;
 /// - softmax: `y = c + 1` with probability `softmax(s)_c`, class ids `1…classes`.
@@ -17,23 +18,28 @@ public enum SyntheticData {
     ///   - rows: number of rows (≥ 0).
     ///   - features: number of features (≥ 1).
     ///   - nonzerosPerRow: `nil` for dense rows, else stored entries per row (`1…features`).
+    ///   - columnSkew: `nil` for uniform columns, else Zipf's exponent `s > 0` (sparse rows only,
+    ///     at most half of the features per row).
     ///   - classes: number of classes for softmax (≥ 2); ignored otherwise.
     ///   - noise: standard deviation of the noise added to the scores (≥ 0).
     ///   - seed: the seed; equal arguments give equal datasets.
     /// - Complexity: O(rows · (nonzerosPerRow ?? features) · outputs).
     public static func generate(kind: ModelKind, rows: Int, features: Int, nonzerosPerRow: Int? = nil,
-                                classes: Int = 3, noise: Double, seed: UInt64) -> Dataset {
+                                columnSkew: Double? = nil, classes: Int = 3, noise: Double, seed: UInt64) -> Dataset {
         precondition(rows >= 0 && features >= 1, "need rows ≥ 0 and features ≥ 1")
         precondition(nonzerosPerRow.map { $0 >= 1 && $0 <= features } ?? true, "nonzerosPerRow must be in 1…features")
         precondition(kind != .softmax || classes >= 2, "softmax needs at least 2 classes")
         precondition(noise >= 0, "noise must not be negative")
+        precondition(columnSkew.map { $0 > 0 && $0.isFinite && nonzerosPerRow.map { 2 * $0 <= features } ?? false } ?? true,
+                     "a column skew needs sparse rows of at most half the features and an exponent > 0")
         let outputs = kind == .softmax ? classes : 1
         let weights = trueWeights(kind: kind, features: features, classes: classes, seed: seed)
         var generator = SeededGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03)
         var gaussians = GaussianPairs()
         var labels = [Double](repeating: 0, count: rows)
         var scores = [Double](repeating: 0, count: outputs)
-        let source = "synthetic(\(kind.rawValue), rows: \(rows), features: \(features), nonzerosPerRow: \(nonzerosPerRow.map(String.init) ?? "dense"), noise: \(noise), seed: \(seed))"
+        let skew = columnSkew.map { ", columnSkew: \($0)" } ?? ""
+        let source = "synthetic(\(kind.rawValue), rows: \(rows), features: \(features), nonzerosPerRow: \(nonzerosPerRow.map(String.init) ?? "dense")\(skew), noise: \(noise), seed: \(seed))"
 
         if let k = nonzerosPerRow {
             var offsets = [Int](repeating: 0, count: rows + 1)
@@ -41,8 +47,13 @@ public enum SyntheticData {
             var values = [Float](repeating: 0, count: rows * k)
             var chosen = [Int](repeating: 0, count: k)
             var taken = [Bool](repeating: false, count: features)
+            let zipf = columnSkew.map { ZipfColumns(features: features, exponent: $0) }
             for i in 0 ..< rows {
-                sampleColumns(into: &chosen, from: features, taken: &taken, using: &generator)
+                if let zipf {
+                    zipf.sample(into: &chosen, taken: &taken, using: &generator)
+                } else {
+                    sampleColumns(into: &chosen, from: features, taken: &taken, using: &generator)
+                }
                 for c in 0 ..< outputs { scores[c] = 0 }
                 for t in 0 ..< k {
                     let j = chosen[t]

@@ -34,6 +34,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Stored entries per row (sparse data); default dense.")
     var nnzPerRow: Int?
 
+    @Option(help: "With --nnz-per-row: draw column j with probability ∝ 1/(j+1)^S (Zipf's law, like text or click logs) instead of uniformly.")
+    var zipf: Double?
+
     @Option(help: "Classes for softmax.")
     var classes: Int = 3
 
@@ -52,6 +55,12 @@ struct SynthCommand: ParsableCommand {
         if let nnzPerRow, !(1 ... features).contains(nnzPerRow) {
             throw ValidationError("--nnz-per-row must be in 1…\(features), got \(nnzPerRow)")
         }
+        if let zipf {
+            guard zipf > 0, zipf.isFinite else { throw ValidationError("--zipf must be a number > 0, got \(zipf)") }
+            guard let nnzPerRow, 2 * nnzPerRow <= features else {
+                throw ValidationError("--zipf needs --nnz-per-row of at most half of --features")
+            }
+        }
         guard classes >= 2 else { throw ValidationError("--classes must be ≥ 2") }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0") }
         if output.hasSuffix(".npy"), nnzPerRow != nil {
@@ -61,7 +70,7 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         let dataset = SyntheticData.generate(kind: kind, rows: rows, features: features, nonzerosPerRow: nnzPerRow,
-                                             classes: classes, noise: noise, seed: seed)
+                                             columnSkew: zipf, classes: classes, noise: noise, seed: seed)
         if output.hasSuffix(".npy"), case .dense(let matrix) = dataset.features {
             let labelsPath = String(output.dropLast(4)) + ".labels.npy"
             try report {
